@@ -1,0 +1,64 @@
+// Shared TensorFlow.js adapter: one tfjs-core engine, the backend chosen by name.
+// Ops are what a tfjs user would write: tf.matMul, tf.softmax, layer norm from tf.moments
+// (tfjs-core has no layerNorm op; tfjs-layers builds it the same way), gelu from tf.erf.
+import * as tf from '@tensorflow/tfjs-core';
+
+// Production mode: tfjs's documented setting for speed (drops debug-only checks and the
+// "install tfjs-node" hint it prints in Node).
+tf.enableProdMode();
+
+/**
+ * @param {{name: string, backend: string, load: () => Promise<object|void>}} o
+ *   load imports the backend package and returns extra info ({threads, notes}).
+ */
+export function tfjsAdapter({ name, backend, load }) {
+  let extra = {};
+  const use = async () => {
+    if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to start`);
+  };
+  // Each runner computes, reads back with `await t.data()`, and frees the result.
+  const runner = (inputs, compute) => ({
+    async run() {
+      const y = tf.tidy(compute);
+      const out = await y.data();
+      y.dispose();
+      return out;
+    },
+    dispose() { for (const t of inputs) t.dispose(); },
+  });
+  return {
+    name,
+    async setup() {
+      extra = (await load()) ?? {};
+      await use();
+      await tf.ready();
+      return { version: `tfjs-core ${tf.version_core}`, ...extra };
+    },
+    ops: {
+      async matmul({ m, k, n }, { a, b }) {
+        await use();
+        const A = tf.tensor2d(a, [m, k]), B = tf.tensor2d(b, [k, n]);
+        return runner([A, B], () => tf.matMul(A, B));
+      },
+      async softmax({ rows, cols }, { x }) {
+        await use();
+        const X = tf.tensor2d(x, [rows, cols]);
+        return runner([X], () => tf.softmax(X, -1));
+      },
+      async layerNorm({ rows, cols, eps }, { x, weight, bias }) {
+        await use();
+        const X = tf.tensor2d(x, [rows, cols]), W = tf.tensor1d(weight), B = tf.tensor1d(bias);
+        return runner([X, W, B], () => {
+          const { mean, variance } = tf.moments(X, -1, true);
+          return tf.add(tf.mul(tf.mul(tf.sub(X, mean), tf.rsqrt(tf.add(variance, eps))), W), B);
+        });
+      },
+      async gelu({ n }, { x }) {
+        await use();
+        const X = tf.tensor1d(x);
+        return runner([X], () => tf.mul(tf.mul(X, 0.5), tf.add(tf.erf(tf.mul(X, Math.SQRT1_2)), 1)));
+      },
+    },
+    async teardown() {},
+  };
+}

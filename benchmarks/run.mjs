@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// Tessera benchmarks: one suite, every registered Tessera backend and every peer, one process,
+// the same inputs. Usage: node benchmarks/run.mjs <suite> [--json] [--quick] [--only=a,b] [--max-run-s=N]
+import { readdirSync, existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import os from 'node:os';
+import { PROFILES, measure, resultsTable, headlineLines } from './lib/harness.mjs';
+import { tesseraAdapters } from './lib/tessera.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const modulesIn = (dir) => readdirSync(join(here, dir)).filter((f) => f.endsWith('.mjs')).sort();
+const suiteNames = () => modulesIn('suites').map((f) => f.slice(0, -4));
+
+const USAGE = `usage: node benchmarks/run.mjs <suite> [--json] [--quick] [--only=impl,impl] [--max-run-s=N]
+  suites: ${suiteNames().join(', ')}
+  --json        the last line printed is {"suite", "rows": [{impl, case, ms, gflops?, ...}], "skipped": [...]}
+  --quick       fewer runs, tighter caps (a smoke test, not a measurement)
+  --only=a,b    only these impls (e.g. tessera-cpu,tfjs-wasm)
+  --max-run-s=N skip a case whose single run is projected to exceed N seconds (default ${PROFILES.full.maxRunMs / 1000}, quick ${PROFILES.quick.maxRunMs / 1000})`;
+
+function parseArgs(argv) {
+  const o = { suite: null, json: false, quick: false, only: null, maxRunS: null };
+  for (const a of argv) {
+    if (a === '--json') o.json = true;
+    else if (a === '--quick') o.quick = true;
+    else if (a.startsWith('--only=')) o.only = a.slice(7).split(',').filter(Boolean);
+    else if (a.startsWith('--max-run-s=')) o.maxRunS = Number(a.slice(12));
+    else if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
+    else if (!a.startsWith('-') && !o.suite) o.suite = a;
+    else { console.error(`unknown argument: ${a}\n${USAGE}`); process.exit(2); }
+  }
+  if (!o.suite) { console.error(USAGE); process.exit(2); }
+  if (!existsSync(join(here, 'suites', `${o.suite}.mjs`))) {
+    console.error(`unknown suite: ${o.suite}\n${USAGE}`);
+    process.exit(2);
+  }
+  return o;
+}
+
+const log = (...a) => console.error(...a); // progress on stderr; stdout is the table (and the JSON)
+const firstLine = (e) => String(e?.message ?? e).split('\n')[0].slice(0, 160);
+
+async function loadImpls(suite, only) {
+  const { adapters, problems } = await tesseraAdapters();
+  const peers = [];
+  for (const f of modulesIn('peers')) {
+    try {
+      peers.push((await import(pathToFileURL(join(here, 'peers', f)).href)).default);
+    } catch (e) {
+      problems.push({ impl: f.slice(0, -4), reason: `adapter failed to load: ${firstLine(e)}` });
+    }
+  }
+  const suiteOps = Object.keys(suite.ops);
+  // An impl takes part when it implements at least one of the suite's ops.
+  const impls = [...adapters, ...peers].filter((a) => suiteOps.some((op) => a.ops?.[op]))
+    .filter((a) => !only || only.includes(a.name));
+  const wanted = (name) => !only || only.some((o) => o === name || (o.startsWith('tessera') && name.startsWith('tessera')));
+  for (const o of only ?? []) {
+    if (!impls.some((a) => a.name === o) && !problems.some((p) => p.impl === o || (o.startsWith('tessera') && p.impl.startsWith('tessera')))) {
+      problems.push({ impl: o, reason: `no such impl for suite ${suite.name}` });
+    }
+  }
+  return { impls, problems: problems.filter((p) => wanted(p.impl)) };
+}
+
+async function main() {
+  const loadAtStart = os.loadavg()[0];
+  const args = parseArgs(process.argv.slice(2));
+  const profile = { ...PROFILES[args.quick ? 'quick' : 'full'] };
+  if (args.maxRunS) profile.maxRunMs = args.maxRunS * 1000;
+  const suite = await import(pathToFileURL(join(here, 'suites', `${args.suite}.mjs`)).href);
+  const { impls, problems } = await loadImpls(suite, args.only);
+
+  // setup: an impl that cannot start is listed with its reason, never dropped silently
+  const ready = [];
+  const info = {};
+  for (const impl of impls) {
+    try {
+      info[impl.name] = (await impl.setup()) ?? {};
+      ready.push(impl);
+      log(`[${suite.name}] ${impl.name}: ready (${info[impl.name].version ?? '?'})`);
+    } catch (e) {
+      problems.push({ impl: impl.name, reason: `setup failed: ${firstLine(e)}` });
+    }
+  }
+
+  const results = [];
+  const skip = (impl, c, note) => { results.push({ impl, case: c, note }); log(`[${suite.name}] ${c} ${impl}: ${note}`); };
+
+  // correctness first, on small odd shapes, every element: a benchmark of a wrong result is worthless
+  const wrong = {}; // impl -> op -> reason
+  for (const vc of suite.verifyCases) {
+    const spec = suite.ops[vc.op];
+    const inputs = spec.inputs(vc.params, 1234);
+    for (const impl of ready) {
+      if (!impl.ops[vc.op]) continue;
+      let reason = null;
+      try {
+        const r = await impl.ops[vc.op](vc.params, inputs);
+        try {
+          const check = spec.check(vc.params, inputs, await r.run(), Infinity);
+          if (!check.ok) reason = `wrong result on ${vc.name}: ${check.detail}`;
+        } finally { r.dispose(); }
+      } catch (e) {
+        reason = `failed on ${vc.name}: ${firstLine(e)}`;
+      }
+      if (reason) ((wrong[impl.name] ??= {})[vc.op] ??= reason);
+    }
+  }
+
+  const speed = {}; // impl -> op -> {work per ms, case}
+  for (const c of suite.cases) {
+    const spec = suite.ops[c.op];
+    const inputs = spec.inputs(c.params, 42);
+    const work = spec.work(c.params);
+    for (const impl of ready) {
+      if (!impl.ops[c.op]) { skip(impl.name, c.name, `skipped: adapter has no ${c.op}`); continue; }
+      if (wrong[impl.name]?.[c.op]) { skip(impl.name, c.name, `NOT TIMED: ${wrong[impl.name][c.op]}`); continue; }
+      const prev = speed[impl.name]?.[c.op];
+      if (prev && work / prev.rate > profile.maxRunMs) {
+        skip(impl.name, c.name, `skipped: projected ${(work / prev.rate / 1000).toFixed(1)} s/run from its ${prev.case} speed > ${profile.maxRunMs / 1000} s cap (--max-run-s)`);
+        continue;
+      }
+      let r;
+      try {
+        r = await impl.ops[c.op](c.params, inputs);
+        let bad = null;
+        const m = await measure(r, profile, (out) => {
+          const check = spec.check(c.params, inputs, out);
+          if (!check.ok) bad = check.detail;
+        });
+        if (bad) { skip(impl.name, c.name, `NOT TIMED: wrong result: ${bad}`); continue; }
+        const row = { impl: impl.name, case: c.name, ms: m.ms, minMs: m.minMs, runs: m.runs };
+        if (spec.flops) row.gflops = spec.flops(c.params) / (m.ms * 1e6);
+        results.push(row);
+        (speed[impl.name] ??= {})[c.op] = { rate: work / m.ms, case: c.name };
+        log(`[${suite.name}] ${c.name} ${impl.name}: ${m.ms.toFixed(2)} ms (median of ${m.runs}${row.gflops ? `, ${row.gflops.toFixed(1)} GFLOP/s` : ''})`);
+      } catch (e) {
+        skip(impl.name, c.name, `failed: ${firstLine(e)}`);
+      } finally {
+        r?.dispose();
+      }
+    }
+  }
+  for (const impl of ready) await impl.teardown?.().catch(() => {});
+
+  // report
+  const cpus = os.cpus();
+  const machine = `${cpus.length} × ${cpus[0]?.model?.trim() ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}/${os.arch()}, load avg ${loadAtStart.toFixed(2)} at start`;
+  const out = [];
+  out.push(`suite ${suite.name}: ${suite.title}`);
+  out.push(`${machine}; ${args.quick ? 'QUICK (smoke test, not a measurement)' : 'median after warm-up'}; "× vs X" = X's ms / this ms (> 1: faster than X)`);
+  out.push('');
+  out.push(resultsTable(suite, results));
+  const heads = headlineLines(suite, results);
+  if (heads.length) out.push('', ...heads);
+  out.push('', 'impls:');
+  for (const impl of ready) {
+    const i = info[impl.name];
+    out.push(`  ${impl.name}: ${i.version ?? ''}${i.threads != null ? `, ${i.threads} thread${i.threads === 1 ? '' : 's'}` : ''}${i.notes ? `, ${i.notes}` : ''}`);
+  }
+  for (const p of problems) out.push(`  ${p.impl}: NOT RUN: ${p.reason}`);
+  console.log(out.join('\n'));
+  if (args.json) {
+    const json = {
+      suite: suite.name,
+      quick: args.quick,
+      machine,
+      rows: results.filter((r) => r.ms != null).map(({ impl, case: c, ms, minMs, runs, gflops }) =>
+        ({ impl, case: c, ms: +ms.toFixed(4), minMs: +minMs.toFixed(4), runs, ...(gflops != null ? { gflops: +gflops.toFixed(3) } : {}) })),
+      skipped: [
+        ...results.filter((r) => r.ms == null).map((r) => ({ impl: r.impl, case: r.case, reason: r.note })),
+        ...problems.map((p) => ({ impl: p.impl, case: '*', reason: p.reason })),
+      ],
+    };
+    console.log(JSON.stringify(json));
+  }
+  return results.some((r) => r.ms != null) ? 0 : 1;
+}
+
+// exit explicitly: runtimes may keep worker threads alive after their sessions are released
+main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(1); });

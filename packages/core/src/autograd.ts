@@ -1,0 +1,157 @@
+/**
+ * Reverse-mode autograd. Ops attach a node whose backward comes from the rule table in
+ * gradients.ts (one VJP per op, written with core ops, so every backend gets gradients).
+ */
+import { keep, tidy, track } from './engine.js';
+import { GradError, TesseraError } from './errors.js';
+import { Tensor } from './tensor.js';
+import { RULES, type GradContext } from './gradients.js';
+import type { OpAttrs, OpName } from './backend.js';
+
+let enabled = true;
+
+export function isGradEnabled(): boolean {
+  return enabled;
+}
+
+/** Run `fn` without recording gradients. */
+export function noGrad<T>(fn: () => T): T {
+  const prev = enabled;
+  enabled = false;
+  try {
+    return fn();
+  } finally {
+    enabled = prev;
+  }
+}
+
+export type GradOp = keyof typeof RULES;
+
+/** Record `output = op(inputs)` in the graph when any input requires a gradient. */
+export function attach<T extends Tensor>(op: GradOp, inputs: readonly Tensor[], output: T, attrs: object = {}): T {
+  if (!enabled || !inputs.some((t) => t.requiresGrad)) return output;
+  const rule = RULES[op] as (g: Tensor, ctx: GradContext<object>) => (Tensor | null)[];
+  const ctx: GradContext<object> = { inputs, output, attrs };
+  output.markRequiresGrad({ op, inputs: [...inputs], backward: (g) => rule(g, ctx) });
+  return output;
+}
+
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, boolean][] = [[root, false]];
+  while (stack.length) {
+    const [t, done] = stack.pop()!;
+    if (done) { order.push(t); continue; }
+    if (seen.has(t)) continue;
+    seen.add(t);
+    stack.push([t, true]);
+    for (const i of t.node?.inputs ?? []) if (i.node && !seen.has(i)) stack.push([i, false]);
+  }
+  return order.reverse();
+}
+
+/**
+ * Back-propagate from `root` and accumulate into `.grad` of every leaf that requires a gradient.
+ * The graph is freed afterwards unless `retainGraph`.
+ */
+export function backward(root: Tensor, gradient?: Tensor, opts: { retainGraph?: boolean } = {}): void {
+  if (!root.requiresGrad) {
+    throw new GradError('backward: this tensor does not require a gradient (no input had requiresGrad = true)');
+  }
+  if (!gradient && root.size !== 1) {
+    throw new GradError(`backward: a gradient can be implied only for one-element outputs; pass one of shape [${root.shape}]`);
+  }
+  if (gradient && gradient.shape.join() !== root.shape.join()) {
+    throw new GradError(`backward: gradient shape [${gradient.shape}] does not match output shape [${root.shape}]`);
+  }
+  const order = topoOrder(root);
+  noGrad(() =>
+    tidy(() => {
+      const grads = new Map<Tensor, Tensor>();
+      grads.set(root, gradient ?? onesOf(root));
+      const accumulate = (t: Tensor, g: Tensor) => {
+        if (!t.requiresGrad) return;
+        if (t.node) {
+          const prev = grads.get(t);
+          grads.set(t, prev ? prev.add(g) : g);
+          return;
+        }
+        const own = g.dtype === t.dtype ? g.contiguous() : g.to(t.dtype);
+        const fresh = own === g ? g.detach() : own; // a view: leaves must not share one Tensor object
+        t.grad = t.grad ? t.grad.add(fresh) : fresh;
+      };
+      if (!root.node) accumulate(root, grads.get(root)!);
+      for (const t of order) {
+        const node = t.node!;
+        const g = grads.get(t);
+        if (!g) continue;
+        if (!node.backward) {
+          throw new GradError(
+            `backward: the graph through '${node.op}' was already freed; call backward({retainGraph: true}) the first time`,
+          );
+        }
+        const gs = node.backward(g);
+        node.inputs.forEach((inp, i) => {
+          const gi = gs[i];
+          if (gi) accumulate(inp, gi);
+        });
+      }
+    }),
+  );
+  if (!opts.retainGraph) {
+    for (const t of order) {
+      t.node!.backward = null;
+      t.node!.inputs = [];
+    }
+  }
+}
+
+function onesOf(t: Tensor): Tensor {
+  return t.onesLike();
+}
+
+type TensorFn = (...args: Tensor[]) => Tensor;
+
+/** `valueAndGrad(f)(...xs)` → `{value, grads}`: f's scalar value and d f / d x for each argument. */
+export function valueAndGrad(f: TensorFn): (...args: Tensor[]) => { value: Tensor; grads: Tensor[] } {
+  return (...args) => {
+    const xs = args.map((a, i) => {
+      if (!(a instanceof Tensor)) throw new TesseraError('ERR_ARGUMENT', `grad: argument ${i} is not a Tensor`);
+      const x = a.detach();
+      x.requiresGrad = true;
+      return x;
+    });
+    const value = f(...xs);
+    if (!(value instanceof Tensor) || value.size !== 1) {
+      throw new GradError('grad: f must return a one-element tensor (a scalar loss)');
+    }
+    if (value.requiresGrad) backward(value);
+    const grads = xs.map((x) => {
+      const g = x.grad ?? x.zerosLike();
+      if (g === x.grad) {
+        const out = g.detach(); // a view: survives x.grad's disposal below
+        x.grad = null;
+        return track(out);
+      }
+      return g;
+    });
+    for (const x of xs) x.dispose();
+    const v = value.detach();
+    if (v !== value) value.dispose();
+    return { value: v, grads };
+  };
+}
+
+/** `grad(f)(...xs)` → the gradients of the scalar `f` with respect to each argument. */
+export function grad(f: TensorFn): (...args: Tensor[]) => Tensor[] {
+  const vg = valueAndGrad(f);
+  return (...args) => {
+    const { value, grads } = vg(...args);
+    value.dispose();
+    return grads;
+  };
+}
+
+export { keep };
+export type { OpAttrs, OpName };

@@ -1,0 +1,183 @@
+import { BYTES_PER_ELEMENT, isFloat, storageView, toNumbers, type DType, type StorageArray } from './dtype.js';
+import {
+  contiguousRaw, onTensorCreated, onTensorDisposed, release, retain, keep, viewOf, type Storage,
+} from './engine.js';
+import { ArgumentError, DTypeError, GradError, ShapeError, SyncReadError } from './errors.js';
+import { formatTensor } from './format.js';
+import { isContiguous, numel, type Layout } from './layout.js';
+
+let nextId = 0;
+
+/** A node of the autograd graph: the op that made a tensor and how to send gradients back. */
+export interface GradNode {
+  readonly op: string;
+  inputs: Tensor[];
+  /** Gradients for each input (null where none flows) given the output gradient. */
+  backward: ((grad: Tensor) => (Tensor | null)[]) | null;
+}
+
+/** An n-d array on one backend. Movement ops are views sharing `storage`. */
+export class Tensor {
+  readonly id = nextId++;
+  readonly shape: number[];
+  readonly strides: number[];
+  readonly offset: number;
+  /** @internal */ storage: Storage;
+  /** @internal autograd node that produced this tensor */ node: GradNode | null = null;
+  private _requiresGrad = false;
+  private _grad: Tensor | null = null;
+  private _disposed = false;
+
+  constructor(storage: Storage, layout: Layout, readonly dtype: DType) {
+    this.storage = storage;
+    this.shape = [...layout.shape];
+    this.strides = [...layout.strides];
+    this.offset = layout.offset;
+    retain(storage);
+    onTensorCreated(this);
+  }
+
+  get ndim(): number { return this.shape.length; }
+  /** Number of elements. */
+  get size(): number { return numel(this.shape); }
+  /** Name of the backend holding the data. */
+  get backend(): string { return this.storage.backend.name; }
+  get isDisposed(): boolean { return this._disposed; }
+  isContiguous(): boolean { return isContiguous(this); }
+
+  /** True when gradients flow to or through this tensor. */
+  get requiresGrad(): boolean { return this._requiresGrad; }
+  set requiresGrad(v: boolean) {
+    if (v && !isFloat(this.dtype)) {
+      throw new DTypeError(`requiresGrad: only float tensors can require gradients (this one is ${this.dtype})`);
+    }
+    if (!v && this.node) throw new GradError('requiresGrad: cannot turn it off on a non-leaf tensor; use detach()');
+    this._requiresGrad = v;
+  }
+
+  /** Accumulated gradient of a leaf. Assigning replaces (and disposes) the previous one. */
+  get grad(): Tensor | null { return this._grad; }
+  set grad(g: Tensor | null) {
+    if (g === this._grad) return;
+    if (g && (g.dtype !== this.dtype || g.shape.join() !== this.shape.join())) {
+      throw new ShapeError(`grad: expected ${this.dtype} [${this.shape}], got ${g.dtype} [${g.shape}]`);
+    }
+    this._grad?.dispose();
+    this._grad = g ? keep(g) : null;
+  }
+
+  /** @internal set by autograd */
+  markRequiresGrad(node: GradNode): void {
+    this.node = node;
+    this._requiresGrad = true;
+  }
+
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    release(this.storage);
+    onTensorDisposed(this);
+  }
+
+  /**
+   * Replace this tensor's content with `src`'s (same shape, dtype, backend), keeping its identity
+   * (requiresGrad, grad): how optimizers update parameters.
+   */
+  assign(src: Tensor): this {
+    viewOf(this);
+    viewOf(src);
+    if (src.shape.join() !== this.shape.join() || src.dtype !== this.dtype) {
+      throw new ShapeError(`assign: expected ${this.dtype} [${this.shape}], got ${src.dtype} [${src.shape}]`);
+    }
+    if (src.storage.backend !== this.storage.backend) {
+      throw new ArgumentError(`assign: source lives on '${src.backend}', target on '${this.backend}'`);
+    }
+    retain(src.storage);
+    release(this.storage);
+    this.storage = src.storage;
+    (this as { strides: number[] }).strides = [...src.strides];
+    (this as { offset: number }).offset = src.offset;
+    return this;
+  }
+
+  private readRange(): [Tensor, number, number] {
+    viewOf(this);
+    const c = contiguousRaw(this);
+    const bpe = BYTES_PER_ELEMENT[this.dtype];
+    return [c, c.offset * bpe, this.size * bpe];
+  }
+
+  /** A fresh typed array of the raw data (float16/bfloat16 as Uint16Array bits). */
+  async data(): Promise<StorageArray> {
+    const [c, off, len] = this.readRange();
+    try {
+      const bytes = await c.storage.backend.storage.read(c.storage.id, off, len);
+      return storageView(this.dtype, bytes.slice());
+    } finally {
+      if (c !== this) c.dispose();
+    }
+  }
+
+  /** Synchronous `data()`, where the backend can read synchronously. */
+  dataSync(): StorageArray {
+    const [c, off, len] = this.readRange();
+    try {
+      const st = c.storage.backend.storage;
+      if (!st.readSync) {
+        throw new SyncReadError(`backend '${this.backend}' reads asynchronously: use \`await t.data()\` instead of dataSync()`);
+      }
+      return storageView(this.dtype, st.readSync(c.storage.id, off, len).slice());
+    } finally {
+      if (c !== this) c.dispose();
+    }
+  }
+
+  /** Values as numbers (float16/bfloat16 decoded). */
+  async numbers(): Promise<ReturnType<typeof toNumbers>> {
+    return toNumbers(this.dtype, await this.data());
+  }
+
+  numbersSync(): ReturnType<typeof toNumbers> {
+    return toNumbers(this.dtype, this.dataSync());
+  }
+
+  /** Nested arrays (numbers, or booleans for bool). */
+  async array(): Promise<NestedArray> {
+    return nest(this.shape, toNumbers(this.dtype, await this.data()), this.dtype === 'bool');
+  }
+
+  arraySync(): NestedArray {
+    return nest(this.shape, toNumbers(this.dtype, this.dataSync()), this.dtype === 'bool');
+  }
+
+  /** The value of a one-element tensor as a number (bool gives 0 / 1); a synchronous read. */
+  item(): number {
+    if (this.size !== 1) throw new ShapeError(`item: needs a tensor with one element, got shape [${this.shape}]`);
+    return toNumbers(this.dtype, this.dataSync())[0]!;
+  }
+
+  toString(): string {
+    if (this._disposed) return `tensor(<disposed>, dtype=${this.dtype})`;
+    let values: ArrayLike<number> | null = null;
+    try {
+      values = this.numbersSync();
+    } catch (e) {
+      if (!(e instanceof SyncReadError)) throw e;
+    }
+    return formatTensor(this, values);
+  }
+}
+
+export type NestedArray = number | boolean | NestedArray[];
+
+function nest(shape: readonly number[], v: ArrayLike<number>, bool: boolean): NestedArray {
+  const conv = (x: number) => (bool ? x !== 0 : x);
+  if (shape.length === 0) return conv(v[0]!);
+  let i = 0;
+  const build = (d: number): NestedArray[] => {
+    const out: NestedArray[] = [];
+    for (let k = 0; k < shape[d]!; k++) out.push(d === shape.length - 1 ? conv(v[i++]!) : build(d + 1));
+    return out;
+  };
+  return build(0);
+}
