@@ -5,7 +5,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import os from 'node:os';
-import { PROFILES, measure, resultsTable, headlineLines } from './lib/harness.mjs';
+import { PROFILES, measure, withTimeout, HangError, resultsTable, headlineLines } from './lib/harness.mjs';
 import { tesseraAdapters } from './lib/tessera.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -90,20 +90,22 @@ async function main() {
 
   // correctness first, on small odd shapes, every element: a benchmark of a wrong result is worthless
   const wrong = {}; // impl -> op -> reason
+  const hung = new Map(); // impl -> reason: a call never returned, so the impl is not called again
   for (const vc of suite.verifyCases) {
     const spec = suite.ops[vc.op];
     const inputs = spec.inputs(vc.params, 1234);
     for (const impl of ready) {
-      if (!impl.ops[vc.op]) continue;
+      if (!impl.ops[vc.op] || hung.has(impl.name)) continue;
       let reason = null;
       try {
         const r = await impl.ops[vc.op](vc.params, inputs);
         try {
-          const check = spec.check(vc.params, inputs, await r.run(), Infinity);
+          const check = spec.check(vc.params, inputs, await withTimeout(r.run(), profile.hangMs), Infinity);
           if (!check.ok) reason = `wrong result on ${vc.name}: ${check.detail}`;
         } finally { r.dispose(); }
       } catch (e) {
         reason = `failed on ${vc.name}: ${firstLine(e)}`;
+        if (e instanceof HangError) hung.set(impl.name, reason);
       }
       if (reason) ((wrong[impl.name] ??= {})[vc.op] ??= reason);
     }
@@ -116,6 +118,7 @@ async function main() {
     const work = spec.work(c.params);
     for (const impl of ready) {
       if (!impl.ops[c.op]) { skip(impl.name, c.name, `skipped: adapter has no ${c.op}`); continue; }
+      if (hung.has(impl.name)) { skip(impl.name, c.name, `NOT RUN: this impl hung earlier: ${hung.get(impl.name)}`); continue; }
       if (wrong[impl.name]?.[c.op]) { skip(impl.name, c.name, `NOT TIMED: ${wrong[impl.name][c.op]}`); continue; }
       const prev = speed[impl.name]?.[c.op];
       if (prev && work / prev.rate > profile.maxRunMs) {
@@ -138,12 +141,15 @@ async function main() {
         log(`[${suite.name}] ${c.name} ${impl.name}: ${m.ms.toFixed(2)} ms (median of ${m.runs}${row.gflops ? `, ${row.gflops.toFixed(1)} GFLOP/s` : ''})`);
       } catch (e) {
         skip(impl.name, c.name, `failed: ${firstLine(e)}`);
+        if (e instanceof HangError) hung.set(impl.name, `${c.name}: ${firstLine(e)}`);
       } finally {
         r?.dispose();
       }
     }
   }
-  for (const impl of ready) await impl.teardown?.().catch(() => {});
+  for (const impl of ready) {
+    if (!hung.has(impl.name)) await withTimeout(Promise.resolve(impl.teardown?.()), 10000).catch(() => {});
+  }
 
   // report
   const cpus = os.cpus();

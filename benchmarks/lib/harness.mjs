@@ -11,10 +11,22 @@ export const PROFILES = {
   // warm-up: at least 1 run, more while under warmupMs (at most maxWarmup);
   // timed: minRuns (minRunsSlow when one run takes > 1 s), then more while under budgetMs, at most maxRuns.
   // maxRunMs: a case whose run is projected to take longer (from the impl's speed on the previous,
-  // smaller case) is skipped, and the table says so.
-  full: { maxWarmup: 3, warmupMs: 1000, minRuns: 5, minRunsSlow: 3, maxRuns: 30, budgetMs: 5000, maxRunMs: 10000 },
-  quick: { maxWarmup: 1, warmupMs: 0, minRuns: 2, minRunsSlow: 1, maxRuns: 3, budgetMs: 1000, maxRunMs: 3000 },
+  // smaller case) is skipped, and the table says so. hangMs: a call that has not returned by then
+  // fails the cell, and the impl is not run again in this process.
+  full: { maxWarmup: 3, warmupMs: 1000, minRuns: 5, minRunsSlow: 3, maxRuns: 30, budgetMs: 5000, maxRunMs: 10000, hangMs: 120000 },
+  quick: { maxWarmup: 1, warmupMs: 0, minRuns: 2, minRunsSlow: 1, maxRuns: 3, budgetMs: 1000, maxRunMs: 3000, hangMs: 60000 },
 };
+
+export class HangError extends Error {}
+
+/** Rejects with HangError when `promise` has not settled after `ms` (a hung worker pool, say). */
+export function withTimeout(promise, ms) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new HangError(`no result after ${ms / 1000} s (hung?)`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Runs `runner.run()` per the profile. `onFirst(out)` checks the first output (throws to abort).
@@ -22,14 +34,15 @@ export const PROFILES = {
  */
 export async function measure(runner, profile, onFirst) {
   const t = () => performance.now();
+  const call = () => withTimeout(runner.run(), profile.hangMs);
   let t0 = t();
-  const first = await runner.run();
+  const first = await call();
   const firstMs = t() - t0;
   onFirst(first);
   let warmups = 1;
   const warmStart = t();
   while (warmups < profile.maxWarmup && firstMs < profile.warmupMs && t() - warmStart < profile.warmupMs) {
-    await runner.run();
+    await call();
     warmups++;
   }
   const times = [];
@@ -37,7 +50,7 @@ export async function measure(runner, profile, onFirst) {
   const start = t();
   while (times.length < minRuns || (times.length < profile.maxRuns && t() - start < profile.budgetMs)) {
     t0 = t();
-    await runner.run();
+    await call();
     times.push(t() - t0);
   }
   return { ms: median(times), minMs: Math.min(...times), runs: times.length, warmups };

@@ -237,14 +237,14 @@ export async function checkForward(ctx: Ctx, c: OpCase, dtype: DType, layout: La
   }
 }
 
-/** Central differences of L(bases) = sum_k sum(ref(views)_k * g_k) over every element of each diff input. */
+/**
+ * Central differences of L(bases) = sum_k sum(ref(views)_k * g_k) over every element of each diff
+ * input. The difference is taken per output element before summing, so large constant outputs
+ * (masked -1e9 fills) cancel exactly instead of swamping the sum.
+ */
 function numericGrads(c: OpCase, placed: Placed[], gs: ND[]): ND[] {
-  const loss = (bases: ND[]) => {
-    const outs = asArray(c.ref(bases.map((b, i) => placed[i]!.p.ref(b)), 'float32'));
-    let s = 0;
-    outs.forEach((o, k) => { for (let i = 0; i < o.data.length; i++) if (gs[k]!.data[i]) s += o.data[i]! * gs[k]!.data[i]!; });
-    return s;
-  };
+  // copies: a reference may return one of its inputs (identity ops), which is mutated below
+  const outs = (bases: ND[]) => asArray(c.ref(bases.map((b, i) => placed[i]!.p.ref(b)), 'float32')).map((o) => o.data.slice());
   const bases = placed.map((x) => ({ shape: x.base.shape, data: x.base.data.slice() }));
   const grads: ND[] = [];
   placed.forEach((x, i) => {
@@ -254,10 +254,15 @@ function numericGrads(c: OpCase, placed: Placed[], gs: ND[]): ND[] {
     for (let j = 0; j < d.length; j++) {
       const x0 = d[j]!;
       const h = 1e-6 * Math.max(1, Math.abs(x0));
-      d[j] = x0 + h; const lp = loss(bases);
-      d[j] = x0 - h; const lm = loss(bases);
+      d[j] = x0 + h; const op = outs(bases);
+      d[j] = x0 - h; const om = outs(bases);
       d[j] = x0;
-      g.data[j] = (lp - lm) / (2 * h);
+      let s = 0;
+      op.forEach((o, k) => {
+        const gk = gs[k]!.data, m = om[k]!;
+        for (let e = 0; e < o.length; e++) if (o[e] !== m[e]) s += (o[e]! - m[e]!) * gk[e]!;
+      });
+      g.data[j] = s / (2 * h);
     }
     grads.push(g);
   });
@@ -315,13 +320,24 @@ export function gradLayouts(c: OpCase): readonly Layout[] {
   return (typeof c.grad === 'object' && c.grad.layouts) || c.layouts || LAYOUTS;
 }
 
+/** Runs every layout and reports all failing ones together (one layout failing must not hide another). */
+async function eachLayout(layouts: readonly Layout[], fn: (l: Layout) => Promise<void>): Promise<void> {
+  const errors: string[] = [];
+  for (const layout of layouts) {
+    try {
+      await fn(layout);
+    } catch (e) {
+      errors.push(`[${layout}] ${e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e)}`);
+    }
+  }
+  if (errors.length) throw new Error(errors.join('\n'));
+}
+
 /** Registers forward cases (one test per dtype, all layouts inside) and gradient cases. */
 export function defineOpCases(ctx: Ctx, cases: OpCase[]): void {
   for (const c of cases) {
     for (const dtype of c.dtypes ?? ['float32']) {
-      ctx.test(`${c.id}/${dtype}`, async () => {
-        for (const layout of c.layouts ?? LAYOUTS) await checkForward(ctx, c, dtype, layout);
-      });
+      ctx.test(`${c.id}/${dtype}`, () => eachLayout(c.layouts ?? LAYOUTS, (layout) => checkForward(ctx, c, dtype, layout)));
     }
   }
 }
@@ -330,9 +346,7 @@ export function defineGradCases(ctx: Ctx, cases: OpCase[]): void {
   for (const c of cases) {
     const layouts = gradLayouts(c);
     if (!layouts.length) continue;
-    ctx.test(`grad/${c.id}`, async () => {
-      for (const layout of layouts) await checkGrad(ctx, c, layout);
-    });
+    ctx.test(`grad/${c.id}`, () => eachLayout(layouts, (layout) => checkGrad(ctx, c, layout)));
   }
 }
 

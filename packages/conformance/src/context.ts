@@ -28,6 +28,9 @@ export const DEFAULT_TOL: Record<'float32' | 'float16' | 'bfloat16', Tol> = {
   bfloat16: { rtol: 1.6e-2, atol: 1e-2 },
 };
 
+/** Per-case timeout, independent of the calling package's vitest config (slow simulated backends). */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
 /** Gradients (float32 backend) against central differences of the float64 reference. */
 export const DEFAULT_GRAD_TOL: Tol = { rtol: 1e-3, atol: 1e-4 };
 
@@ -87,13 +90,17 @@ export class Ctx {
       it.skip(`${id}  [skipped: ${reason}]`, () => {});
       return;
     }
-    it(id, fn, timeout);
+    it(id, fn, timeout ?? DEFAULT_TIMEOUT_MS);
   }
 
-  /** Prints the skipped cases (and skip entries that matched nothing) once registration is done. */
+  /** Prints the skipped cases per skip entry (and entries that matched nothing) once registration is done. */
   report(): void {
     if (this.skipped.length) {
-      const lines = this.skipped.map((s) => `  - ${s.id}: ${s.reason}`);
+      const lines = this.skipList.filter((s) => s.used).map((s) => {
+        const ids = this.skipped.filter((k) => k.id === s.prefix || k.id.startsWith(s.prefix)).map((k) => k.id);
+        const list = ids.length <= 12 ? ids.join(', ') : `${ids.slice(0, 12).join(', ')}, ... (${ids.length - 12} more)`;
+        return `  - '${s.prefix}': ${ids.length} case(s), reason: ${s.reason}\n      ${list}`;
+      });
       console.warn(`[conformance:${this.name}] ${this.skipped.length} case(s) skipped:\n${lines.join('\n')}`);
     }
     const unused = this.skipList.filter((s) => !s.used).map((s) => s.prefix);

@@ -20,6 +20,7 @@ interface Usage { numTensors: number; numBytes: number }
 const registry = new Map<string, Registered>();
 const instances = new Map<string, Backend>();
 const kernelMaps = new Map<Backend, Map<string, KernelConfig>>();
+const registeredNames = new Map<Backend, string>();
 const failures = new Map<string, unknown>();
 const pending = new Map<string, Promise<Backend>>();
 let current: Backend | null = null;
@@ -43,6 +44,7 @@ export function listBackends(): string[] {
 
 function adopt(name: string, b: Backend): Backend {
   instances.set(name, b);
+  registeredNames.set(b, name);
   kernelMaps.set(b, new Map(b.kernels.map((k) => [k.op, k])));
   return b;
 }
@@ -147,6 +149,11 @@ export function getBackend(): Backend {
   );
 }
 
+/** The name a backend instance was registered under (its `name` field when used unregistered). */
+export function nameOf(b: Backend): string {
+  return registeredNames.get(b) ?? b.name;
+}
+
 export function kernelFor(b: Backend, op: OpName): KernelConfig | undefined {
   return kernelMaps.get(b)?.get(op);
 }
@@ -155,8 +162,9 @@ export function kernelFor(b: Backend, op: OpName): KernelConfig | undefined {
 // Storage and memory accounting
 
 function use(b: Backend): Usage {
-  let u = usage.get(b.name);
-  if (!u) usage.set(b.name, (u = { numTensors: 0, numBytes: 0 }));
+  const name = nameOf(b);
+  let u = usage.get(name);
+  if (!u) usage.set(name, (u = { numTensors: 0, numBytes: 0 }));
   return u;
 }
 
@@ -270,7 +278,7 @@ export function commonBackend(op: string, tensors: readonly Tensor[]): Backend {
     if (!b) b = tb;
     else if (tb !== b) {
       throw new BackendMismatchError(
-        `${op}: tensors live on backends '${b.name}' and '${tb.name}'; move one with t.to('${b.name}') first`,
+        `${op}: tensors live on backends '${nameOf(b)}' and '${nameOf(tb)}'; move one with t.to('${nameOf(b)}') first`,
       );
     }
   }
@@ -326,7 +334,8 @@ export function tryDispatch<Op extends OpName>(
     if (!STRIDED.has(op) && !isContiguous(x)) temps.push((x = contiguousRaw(x)));
     return x;
   });
-  const outTensors = outs.map((o) => emptyTensor(b, o.shape, fb && o.dtype === dataType ? fb : o.dtype));
+  const keepsOut = op === 'lt' || op === 'le' || op === 'eq'; // bool results whatever the input width
+  const outTensors = outs.map((o) => emptyTensor(b, o.shape, fb && !keepsOut && o.dtype === dataType ? fb : o.dtype));
   try {
     kernel.run({ backend: b, inputs: prepared.map(viewOf), outputs: outTensors.map(viewOf), attrs });
   } catch (e) {
@@ -351,14 +360,14 @@ export function dispatch<Op extends OpName>(
   const r = tryDispatch(op, inputs, outs, attrs, on);
   if (r) return r;
   const b = on ?? commonBackend(op, inputs);
-  throw new BackendUnavailableError(`backend '${b.name}' has no kernel for the required op '${op}'`, 'ERR_MISSING_KERNEL');
+  throw new BackendUnavailableError(`backend '${nameOf(b)}' has no kernel for the required op '${op}'`, 'ERR_MISSING_KERNEL');
 }
 
 /** Write the contiguous content of `src` into a strided window of `dst`'s storage (copy kernel). */
 export function copyInto(dst: Tensor, window: Layout, src: Tensor): void {
   const b = commonBackend('copy', [dst, src]);
   const kernel = kernelFor(b, 'copy');
-  if (!kernel) throw new BackendUnavailableError(`backend '${b.name}' has no kernel for the required op 'copy'`);
+  if (!kernel) throw new BackendUnavailableError(`backend '${nameOf(b)}' has no kernel for the required op 'copy'`);
   const s = src.dtype === dst.dtype ? src : castRaw(src, dst.dtype);
   try {
     kernel.run({

@@ -13,7 +13,7 @@ import { sum, mean, type ReducePlan } from './ops/reduce.js';
 import { matmul } from './ops/linalg.js';
 import { gather, scatterAdd } from './ops/indexing.js';
 import { arange, zeros } from './ops/creation.js';
-import { softmax, attentionProbs } from './ops/nn.js';
+import { softmax, attentionProbs, additiveMask } from './ops/nn.js';
 import { transpose } from './ops/movement.js';
 
 export interface GradContext<A> {
@@ -205,13 +205,15 @@ export const RULES = {
   attention: ((g, c) => {
     const [q, k, v, mask] = c.inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
     const { scale, causal } = c.attrs;
-    const p = attentionProbs(q, k, mask, scale, causal); // recomputed, as flash attention does
+    const full = mask && additiveMask(mask, [...q.shape.slice(0, -1), k.shape[k.ndim - 2]!], q.dtype);
+    const p = attentionProbs(q, k, full, scale, causal); // recomputed, as flash attention does
     const dv = matmul(transpose(p, -2, -1), g);
     const dp = matmul(g, transpose(v, -2, -1));
     const ds = mul(p, sub(dp, sum(mul(dp, p), -1, true)));
     const dq = mul(matmul(ds, k), scale);
     const dk = mul(matmul(transpose(ds, -2, -1), q), scale);
-    return [dq, dk, dv, null];
+    const dmask = mask?.requiresGrad ? unbroadcast(ds, mask.shape) : null;
+    return [dq, dk, dv, dmask];
   }) as Rule<OpAttrs['attention']>,
 } satisfies Record<string, Rule<any>>;
 

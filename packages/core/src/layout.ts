@@ -90,7 +90,8 @@ export function expandStrides(l: Layout, shape: readonly number[], op: string): 
 }
 
 /** Resolve one -1 in a target shape. */
-export function inferShape(shape: readonly number[], n: number, op: string): number[] {
+export function inferShape(shape: readonly number[], n: number, op: string, from?: readonly number[]): number[] {
+  const src = from ? ` (input shape ${fmt(from)})` : '';
   const out = [...shape];
   const neg = out.indexOf(-1);
   if (neg !== out.lastIndexOf(-1)) throw new ShapeError(`${op}: only one -1 allowed in ${fmt(shape)}`);
@@ -99,10 +100,10 @@ export function inferShape(shape: readonly number[], n: number, op: string): num
   }
   if (neg >= 0) {
     const rest = numel(out.filter((_, i) => i !== neg));
-    if (rest === 0 || n % rest !== 0) throw new ShapeError(`${op}: cannot infer -1 in ${fmt(shape)} for ${n} elements`);
+    if (rest === 0 || n % rest !== 0) throw new ShapeError(`${op}: cannot infer -1 in ${fmt(shape)} for ${n} elements${src}`);
     out[neg] = n / rest;
   }
-  if (numel(out) !== n) throw new ShapeError(`${op}: shape ${fmt(shape)} does not hold ${n} elements`);
+  if (numel(out) !== n) throw new ShapeError(`${op}: shape ${fmt(shape)} does not hold ${n} elements${src}`);
   return out;
 }
 

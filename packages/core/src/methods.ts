@@ -16,45 +16,6 @@ import { storageView } from './dtype.js';
 type Operand = E.Operand;
 type Axis = R.Axis;
 
-declare module './tensor.js' {
-  interface Tensor {
-    add(b: Operand): Tensor; sub(b: Operand): Tensor; mul(b: Operand): Tensor; div(b: Operand): Tensor;
-    pow(b: Operand): Tensor; maximum(b: Operand): Tensor; minimum(b: Operand): Tensor;
-    lt(b: Operand): Tensor; le(b: Operand): Tensor; gt(b: Operand): Tensor; ge(b: Operand): Tensor;
-    eq(b: Operand): Tensor; ne(b: Operand): Tensor; logicalNot(): Tensor;
-    neg(): Tensor; exp(): Tensor; log(): Tensor; sqrt(): Tensor; rsqrt(): Tensor; sin(): Tensor; cos(): Tensor;
-    tanh(): Tensor; abs(): Tensor; sigmoid(): Tensor; relu(): Tensor; silu(): Tensor; erf(): Tensor;
-    square(): Tensor; reciprocal(): Tensor; sign(): Tensor; gelu(opts?: { approximate?: 'none' | 'tanh' }): Tensor;
-    clamp(min?: number | Tensor, max?: number | Tensor): Tensor; maskedFill(mask: Tensor, value: number): Tensor;
-    tril(diagonal?: number): Tensor; triu(diagonal?: number): Tensor;
-    /** Cast to a dtype, or copy to another backend by name. */
-    to(dtypeOrBackend: DType | string): Tensor;
-    sum(axis?: Axis, keepDim?: boolean): Tensor; mean(axis?: Axis, keepDim?: boolean): Tensor;
-    max(axis?: Axis, keepDim?: boolean): Tensor; min(axis?: Axis, keepDim?: boolean): Tensor;
-    argmax(axis?: number, keepDim?: boolean): Tensor;
-    var(axis?: Axis, keepDim?: boolean, correction?: number): Tensor;
-    std(axis?: Axis, keepDim?: boolean, correction?: number): Tensor;
-    logSumExp(axis: Axis, keepDim?: boolean): Tensor;
-    matmul(b: Tensor): Tensor; softmax(axis?: number): Tensor; logSoftmax(axis?: number): Tensor;
-    gather(dim: number, index: Tensor): Tensor; indexSelect(dim: number, index: Tensor): Tensor;
-    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
-    reshape(shape: readonly number[]): Tensor; view(shape: readonly number[]): Tensor;
-    permute(dims: readonly number[]): Tensor; transpose(d0?: number, d1?: number): Tensor;
-    expand(shape: readonly number[]): Tensor; broadcastTo(shape: readonly number[]): Tensor;
-    slice(dim: number, start?: number, end?: number, step?: number): Tensor;
-    narrow(dim: number, start: number, length: number): Tensor;
-    squeeze(dim?: number | number[]): Tensor; unsqueeze(dim: number): Tensor;
-    flatten(startDim?: number, endDim?: number): Tensor;
-    contiguous(): Tensor; clone(): Tensor;
-    split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
-    chunk(chunks: number, dim?: number): Tensor[];
-    /** A tensor sharing this one's data, cut from the autograd graph. */
-    detach(): Tensor;
-    backward(gradient?: Tensor, opts?: { retainGraph?: boolean }): void;
-    zerosLike(): Tensor; onesLike(): Tensor; fullLike(value: number): Tensor;
-  }
-}
-
 const P = Tensor.prototype as unknown as Record<string, unknown>;
 const self1 = (f: (x: Tensor, ...a: any[]) => unknown) => function (this: Tensor, ...a: unknown[]) { return f(this, ...a); };
 

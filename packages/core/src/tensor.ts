@@ -1,10 +1,12 @@
 import { BYTES_PER_ELEMENT, isFloat, storageView, toNumbers, type DType, type StorageArray } from './dtype.js';
 import {
-  contiguousRaw, onTensorCreated, onTensorDisposed, release, retain, keep, viewOf, type Storage,
+  contiguousRaw, nameOf, onTensorCreated, onTensorDisposed, release, retain, keep, viewOf, type Storage,
 } from './engine.js';
 import { ArgumentError, DTypeError, GradError, ShapeError, SyncReadError } from './errors.js';
 import { formatTensor } from './format.js';
 import { isContiguous, numel, type Layout } from './layout.js';
+import type { Operand } from './ops/elementwise.js';
+import type { Axis } from './ops/reduce.js';
 
 let nextId = 0;
 
@@ -28,6 +30,80 @@ export class Tensor {
   private _grad: Tensor | null = null;
   private _disposed = false;
 
+  // ---- method forms of the ops (attached in methods.ts) ----
+  declare add: (b: Operand) => Tensor;
+  declare sub: (b: Operand) => Tensor;
+  declare mul: (b: Operand) => Tensor;
+  declare div: (b: Operand) => Tensor;
+  declare pow: (b: Operand) => Tensor;
+  declare maximum: (b: Operand) => Tensor;
+  declare minimum: (b: Operand) => Tensor;
+  declare lt: (b: Operand) => Tensor;
+  declare le: (b: Operand) => Tensor;
+  declare gt: (b: Operand) => Tensor;
+  declare ge: (b: Operand) => Tensor;
+  declare eq: (b: Operand) => Tensor;
+  declare ne: (b: Operand) => Tensor;
+  declare logicalNot: () => Tensor;
+  declare neg: () => Tensor;
+  declare exp: () => Tensor;
+  declare log: () => Tensor;
+  declare sqrt: () => Tensor;
+  declare rsqrt: () => Tensor;
+  declare sin: () => Tensor;
+  declare cos: () => Tensor;
+  declare tanh: () => Tensor;
+  declare abs: () => Tensor;
+  declare sigmoid: () => Tensor;
+  declare relu: () => Tensor;
+  declare silu: () => Tensor;
+  declare erf: () => Tensor;
+  declare square: () => Tensor;
+  declare reciprocal: () => Tensor;
+  declare sign: () => Tensor;
+  declare gelu: (opts?: { approximate?: 'none' | 'tanh' }) => Tensor;
+  declare clamp: (min?: number | Tensor, max?: number | Tensor) => Tensor;
+  declare maskedFill: (mask: Tensor, value: number) => Tensor;
+  declare tril: (diagonal?: number) => Tensor;
+  declare triu: (diagonal?: number) => Tensor;
+  /** Cast to a dtype, or copy to another backend by name. */
+  declare to: (dtypeOrBackend: DType | string) => Tensor;
+  declare sum: (axis?: Axis, keepDim?: boolean) => Tensor;
+  declare mean: (axis?: Axis, keepDim?: boolean) => Tensor;
+  declare max: (axis?: Axis, keepDim?: boolean) => Tensor;
+  declare min: (axis?: Axis, keepDim?: boolean) => Tensor;
+  declare argmax: (axis?: number, keepDim?: boolean) => Tensor;
+  declare var: (axis?: Axis, keepDim?: boolean, correction?: number) => Tensor;
+  declare std: (axis?: Axis, keepDim?: boolean, correction?: number) => Tensor;
+  declare logSumExp: (axis: Axis, keepDim?: boolean) => Tensor;
+  declare matmul: (b: Tensor) => Tensor;
+  declare softmax: (axis?: number) => Tensor;
+  declare logSoftmax: (axis?: number) => Tensor;
+  declare gather: (dim: number, index: Tensor) => Tensor;
+  declare indexSelect: (dim: number, index: Tensor) => Tensor;
+  declare scatterAdd: (dim: number, index: Tensor, src: Tensor) => Tensor;
+  declare reshape: (shape: readonly number[]) => Tensor;
+  declare view: (shape: readonly number[]) => Tensor;
+  declare permute: (dims: readonly number[]) => Tensor;
+  declare transpose: (d0?: number, d1?: number) => Tensor;
+  declare expand: (shape: readonly number[]) => Tensor;
+  declare broadcastTo: (shape: readonly number[]) => Tensor;
+  declare slice: (dim: number, start?: number, end?: number, step?: number) => Tensor;
+  declare narrow: (dim: number, start: number, length: number) => Tensor;
+  declare squeeze: (dim?: number | number[]) => Tensor;
+  declare unsqueeze: (dim: number) => Tensor;
+  declare flatten: (startDim?: number, endDim?: number) => Tensor;
+  declare contiguous: () => Tensor;
+  declare clone: () => Tensor;
+  declare split: (sizeOrSections: number | readonly number[], dim?: number) => Tensor[];
+  declare chunk: (chunks: number, dim?: number) => Tensor[];
+  /** A tensor sharing this one's data, cut from the autograd graph. */
+  declare detach: () => Tensor;
+  declare backward: (gradient?: Tensor, opts?: { retainGraph?: boolean }) => void;
+  declare zerosLike: () => Tensor;
+  declare onesLike: () => Tensor;
+  declare fullLike: (value: number) => Tensor;
+
   constructor(storage: Storage, layout: Layout, readonly dtype: DType) {
     this.storage = storage;
     this.shape = [...layout.shape];
@@ -41,7 +117,7 @@ export class Tensor {
   /** Number of elements. */
   get size(): number { return numel(this.shape); }
   /** Name of the backend holding the data. */
-  get backend(): string { return this.storage.backend.name; }
+  get backend(): string { return nameOf(this.storage.backend); }
   get isDisposed(): boolean { return this._disposed; }
   isContiguous(): boolean { return isContiguous(this); }
 

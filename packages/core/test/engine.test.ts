@@ -55,8 +55,10 @@ describe('memory', () => {
   it('views share storage: bytes are freed with the last view', () => {
     const before = memory();
     const a = zeros([256]);
-    const v = a.reshape([16, 16]).transpose();
+    const r = a.reshape([16, 16]);
+    const v = r.transpose();
     a.dispose();
+    r.dispose();
     expect(memory().numBytes - before.numBytes).toBe(1024);
     v.dispose();
     expect(memory().numBytes).toBe(before.numBytes);

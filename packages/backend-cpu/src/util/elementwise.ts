@@ -63,18 +63,17 @@ export function mapWhere(cond: TensorView, a: TensorView, b: TensorView, y: Tens
 /** Materialise a strided view into contiguous y of the same dtype (raw bits). */
 export function copyStrided(x: TensorView, y: TensorView): void {
   const X = raw(x), Y = raw(y);
-  let yi = y.offset;
-  if (isContiguous(x.shape, x.strides)) {
-    Y.set(X.subarray(x.offset, x.offset + sizeOf(y.shape)), yi);
+  // y may be a strided window into a larger allocation (cat / pad / slice gradients)
+  if (isContiguous(x.shape, x.strides) && isContiguous(y.shape, y.strides)) {
+    Y.set(X.subarray(x.offset, x.offset + sizeOf(y.shape)), y.offset);
     return;
   }
-  forEachRow(coalesce(x.shape, [x.strides]), [x.offset], (s, len, st) => {
-    const sx = st[0];
-    if (sx === 1 && len >= 32) {
-      Y.set(X.subarray(s[0], s[0] + len), yi);
-      yi += len;
+  forEachRow(coalesce(x.shape, [x.strides, y.strides]), [x.offset, y.offset], (s, len, st) => {
+    const [sx, sy] = st;
+    if (sx === 1 && sy === 1 && len >= 32) {
+      Y.set(X.subarray(s[0], s[0] + len), s[1]);
     } else {
-      for (let i = 0, xi = s[0]; i < len; i++, xi += sx) Y[yi++] = X[xi];
+      for (let i = 0, xi = s[0], yi = s[1]; i < len; i++, xi += sx, yi += sy) Y[yi] = X[xi];
     }
   });
 }

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import * as tc from '@tessera/core';
 import type { DType, Tensor } from '@tessera/core';
 import type { Ctx } from '../context.js';
+import { m } from '../methods.js';
 import { ALL_DTYPES, Rng, bf16Bits, bf16Value, f16Bits, f16Value, isFloatDType, roundTo } from '../numeric.js';
 
 const nums = async (t: Tensor): Promise<number[]> => Array.from((await t.numbers()) as ArrayLike<number>, Number);
@@ -173,32 +174,45 @@ export function defineTensorApi(ctx: Ctx): void {
 
   ctx.test('api/clone-detach-contiguous', async () => {
     const t = tc.tensor([1, 2, 3]);
-    const c = t.clone();
-    const d = t.detach();
+    const c = m(t).clone();
+    const d = m(t).detach();
     expect(await nums(d)).toEqual([1, 2, 3]);
     t.dispose();
     expect(c.isDisposed).toBe(false);
     expect(await nums(c)).toEqual([1, 2, 3]);
-    const m = tc.tensor([[1, 2], [3, 4]]);
-    const mc = tc.transpose(m, 0, 1).contiguous();
+    const sq = tc.tensor([[1, 2], [3, 4]]);
+    const mc = m(tc.transpose(sq, 0, 1)).contiguous();
     expect(mc.isContiguous()).toBe(true);
     expect(await nums(mc)).toEqual([1, 3, 2, 4]);
+  });
+
+  ctx.test('api/to-dtype', async () => {
+    const t = tc.tensor([-2.7, 0, 1.5, 300.25]);
+    const i = m(t).to('int32');
+    expect(i.dtype).toBe('int32');
+    expect(await nums(i)).toEqual([-2, 0, 1, 300]);
+    expect(await nums(m(t).to('int8'))).toEqual([-2, 0, 1, 44]);
+    expect(await nums(m(t).to('bool'))).toEqual([1, 0, 1, 1]);
+    const h = m(t).to('float16');
+    expect(h.dtype).toBe('float16');
+    expect(await nums(h)).toEqual([-2.69921875, 0, 1.5, 300.25]);
+    expect(await nums(tc.cast(t, 'bfloat16'))).toEqual([-2.703125, 0, 1.5, 300]);
   });
 
   ctx.test('api/tensor-methods', async () => {
     const a = tc.tensor([[1, 2], [3, 4]]);
     const b = tc.tensor([[0.5, -1], [2, 0.25]]);
-    expect(await nums(a.add(b))).toEqual([1.5, 1, 5, 4.25]);
-    expect(await nums(a.sub(b))).toEqual([0.5, 3, 1, 3.75]);
-    expect(await nums(a.mul(b))).toEqual([0.5, -2, 6, 1]);
-    expect(await nums(a.div(b))).toEqual([2, -2, 1.5, 16]);
-    expect(await nums(a.matmul(b))).toEqual([4.5, -0.5, 9.5, -2]);
-    expect(await nums(a.transpose(0, 1))).toEqual([1, 3, 2, 4]);
-    expect(await nums(a.reshape([4]))).toEqual([1, 2, 3, 4]);
-    expect(await nums(a.sum())).toEqual([10]);
-    expect(await nums(a.mean(1))).toEqual([1.5, 3.5]);
-    closeTo(await nums(a.exp()), [1, 2, 3, 4].map(Math.exp));
-    expect(await nums(a.neg())).toEqual([-1, -2, -3, -4]);
+    expect(await nums(m(a).add(b))).toEqual([1.5, 1, 5, 4.25]);
+    expect(await nums(m(a).sub(b))).toEqual([0.5, 3, 1, 3.75]);
+    expect(await nums(m(a).mul(b))).toEqual([0.5, -2, 6, 1]);
+    expect(await nums(m(a).div(b))).toEqual([2, -2, 1.5, 16]);
+    expect(await nums(m(a).matmul(b))).toEqual([4.5, -0.5, 9.5, -2]);
+    expect(await nums(m(a).transpose(0, 1))).toEqual([1, 3, 2, 4]);
+    expect(await nums(m(a).reshape([4]))).toEqual([1, 2, 3, 4]);
+    expect(await nums(m(a).sum())).toEqual([10]);
+    expect(await nums(m(a).mean(1))).toEqual([1.5, 3.5]);
+    closeTo(await nums(m(a).exp()), [1, 2, 3, 4].map(Math.exp));
+    expect(await nums(m(a).neg())).toEqual([-1, -2, -3, -4]);
   });
 
   ctx.test('api/numbers-decodes-16-bit', async () => {

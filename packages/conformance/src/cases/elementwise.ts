@@ -4,6 +4,7 @@ import type { DType, Tensor } from '@tessera/core';
 import { G, type Gen, type OpCase } from '../check.js';
 import { ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, roundTo } from '../numeric.js';
 import * as R from '../reference.js';
+import { m } from '../methods.js';
 
 const F = FLOAT_DTYPES;
 const SIGNED_INTS: DType[] = ['int32', 'int8'];
@@ -242,7 +243,7 @@ const scalarCases = (): OpCase[] => {
     mk('pow-2', F, (x) => tc.pow(x, 2), (v) => v ** 2),
     mk('pow--1.5', ['float32'], (x) => tc.pow(x, -1.5), (v) => v ** -1.5, G.positive),
     mk('number-pow-tensor', ['float32'], (x) => tc.pow(2, x as never), (v) => 2 ** v),
-    mk('method-add', F, (x) => x.add(2), (v) => v + 2),
+    mk('method-add', F, (x) => m(x).add(2), (v) => v + 2),
   ];
 };
 

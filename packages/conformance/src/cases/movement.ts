@@ -2,12 +2,13 @@
 import { expect } from 'vitest';
 import * as tc from '@tessera/core';
 import type { Tensor } from '@tessera/core';
-import type { OpCase } from '../check.js';
+import type { Layout, OpCase } from '../check.js';
 import type { Ctx } from '../context.js';
+import { m } from '../methods.js';
 import { ALL_DTYPES } from '../numeric.js';
 import * as R from '../reference.js';
 
-type Mv = [name: string, shapes: number[][], run: (xs: Tensor[]) => Tensor | Tensor[], ref: (xs: R.ND[]) => R.ND | R.ND[]];
+type Mv = [name: string, shapes: number[][], run: (xs: Tensor[]) => Tensor | Tensor[], ref: (xs: R.ND[]) => R.ND | R.ND[], layouts?: Layout[]];
 
 const S = [3, 4, 5];
 const MOVES: Mv[] = [
@@ -15,7 +16,8 @@ const MOVES: Mv[] = [
   ['reshape/infer', [S], ([x]) => tc.reshape(x!, [-1, 10]), ([x]) => R.reshape(x!, [6, 10])],
   ['reshape/to-scalar', [[1, 1]], ([x]) => tc.reshape(x!, []), ([x]) => R.reshape(x!, [])],
   ['reshape/from-scalar', [[]], ([x]) => tc.reshape(x!, [1, 1, 1]), ([x]) => R.reshape(x!, [1, 1, 1])],
-  ['view', [S], ([x]) => tc.view(x!, [3, 20]), ([x]) => R.reshape(x!, [3, 20])],
+  // view never copies (like torch.view): only layouts where [3, 4, 5] -> [3, 20] is a valid view
+  ['view', [S], ([x]) => tc.view(x!, [3, 20]), ([x]) => R.reshape(x!, [3, 20]), ['contiguous', 'expanded']],
   ['permute/201', [S], ([x]) => tc.permute(x!, [2, 0, 1]), ([x]) => R.permute(x!, [2, 0, 1])],
   ['permute/negative', [S], ([x]) => tc.permute(x!, [-1, 1, 0]), ([x]) => R.permute(x!, [2, 1, 0])],
   ['transpose/0-2', [S], ([x]) => tc.transpose(x!, 0, 2), ([x]) => R.transpose(x!, 0, 2)],
@@ -38,7 +40,7 @@ const MOVES: Mv[] = [
   ['flatten/1-2', [[2, 3, 4, 5]], ([x]) => tc.flatten(x!, 1, 2), ([x]) => R.reshape(x!, [2, 12, 5])],
   ['flatten/negative-end', [[2, 3, 4, 5]], ([x]) => tc.flatten(x!, 0, -2), ([x]) => R.reshape(x!, [24, 5])],
   ['contiguous', [S], ([x]) => tc.contiguous(x!), ([x]) => x!],
-  ['clone', [S], ([x]) => x!.clone(), ([x]) => x!],
+  ['clone', [S], ([x]) => m(x!).clone(), ([x]) => x!],
   ['cat/dim0', [[2, 3], [1, 3], [4, 3]], (xs) => tc.cat(xs, 0), (xs) => R.cat(xs, 0)],
   ['cat/dim1', [[2, 3, 2], [2, 1, 2], [2, 4, 2]], (xs) => tc.cat(xs, 1), (xs) => R.cat(xs, 1)],
   ['cat/dim-1', [[2, 3], [2, 2]], (xs) => tc.cat(xs, -1), (xs) => R.cat(xs, 1)],
@@ -55,12 +57,13 @@ const MOVES: Mv[] = [
 ];
 
 export function movementCases(): OpCase[] {
-  return MOVES.map(([name, shapes, run, ref]) => ({
+  return MOVES.map(([name, shapes, run, ref, layouts]) => ({
     id: `movement/${name}`,
     inputs: shapes.map((shape) => ({ shape })),
     dtypes: ALL_DTYPES,
     run,
     ref,
+    layouts,
     exact: true,
   }));
 }

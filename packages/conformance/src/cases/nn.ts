@@ -33,6 +33,20 @@ const matmulCases = (): OpCase[] =>
     tolScale: 2,
   }));
 
+/** Sizes past backend-cpu's packed / multi-threaded matmul threshold (64^3 MACs), odd edges; forward only. */
+const largeMatmulCases = (): OpCase[] =>
+  ([[[2, 67, 129], [129, 61]], [[130, 70], [70, 150]]] as [number[], number[]][]).map(([a, b]) => ({
+    id: `matmul/large/${sid(a)}@${sid(b)}`,
+    inputs: [{ shape: a }, { shape: b }],
+    dtypes: ['float32', 'bfloat16'],
+    layouts: ['contiguous', 'transposed'],
+    run: ([x, y]) => tc.matmul(x!, y!),
+    ref: ([x, y]) => R.matmul(x!, y!),
+    norm: true,
+    tolScale: 4,
+    grad: false,
+  }));
+
 const softmaxCases = (): OpCase[] =>
   (['softmax', 'logSoftmax'] as const).flatMap((name) => {
     const fn = name === 'softmax' ? tc.softmax : tc.logSoftmax;
@@ -294,7 +308,7 @@ const adamwCases = (): OpCase[] =>
   }));
 
 export function nnCases(): OpCase[] {
-  return [...matmulCases(), ...softmaxCases(), ...normCases(), ...crossEntropyCases(), ...gatherCases(), ...attentionCases(), ...adamwCases()];
+  return [...matmulCases(), ...largeMatmulCases(), ...softmaxCases(), ...normCases(), ...crossEntropyCases(), ...gatherCases(), ...attentionCases(), ...adamwCases()];
 }
 
 export type { Tensor };

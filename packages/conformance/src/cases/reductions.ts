@@ -4,6 +4,7 @@ import type { DType, Tensor } from '@tessera/core';
 import { G, type Layout, type OpCase } from '../check.js';
 import { FLOAT_DTYPES } from '../numeric.js';
 import * as R from '../reference.js';
+import { m } from '../methods.js';
 
 type Axis = number | number[] | undefined;
 const AXES: Axis[] = [undefined, 0, 1, -1, [0, 2], [-1, 0]];
@@ -32,7 +33,8 @@ const redDefs: RedDef[] = [
   },
   ...[0, 1, 2].flatMap((corr): RedDef[] => [
     { name: `var-correction${corr}`, run: (x, a, k) => tc.var(x, a, k, corr), f: (v) => R.varOf(v, corr), dtypes: FLOAT_DTYPES },
-    { name: `std-correction${corr}`, run: (x, a, k) => tc.std(x, a, k, corr), f: (v) => Math.sqrt(R.varOf(v, corr)), dtypes: FLOAT_DTYPES },
+    // std'(0) is infinite: no expanded (constant along the reduced axis) inputs for its gradient
+    { name: `std-correction${corr}`, run: (x, a, k) => tc.std(x, a, k, corr), f: (v) => Math.sqrt(R.varOf(v, corr)), dtypes: FLOAT_DTYPES, gradLayouts: NO_TIES },
   ]),
   { name: 'var-default', run: (x, a, k) => tc.var(x, a, k), f: (v) => R.varOf(v, 1), dtypes: ['float32'], axes: [1, undefined] },
   {
@@ -68,6 +70,15 @@ const extraCases = (): OpCase[] => [
     tolScale: 10,
   },
   {
+    // 1e5 positive terms: a plain float32 running sum drifts by ~1e-3 relative; pairwise / blocked sums stay ~1e-6
+    id: 'reduce/sum/long-accumulation',
+    inputs: [{ shape: [4, 25000], gen: G.uniform(0.1, 2), layout: false }],
+    run: ([x]) => [tc.sum(x!), tc.sum(x!, 1), tc.mean(x!, -1)],
+    ref: ([x]) => [R.reduce(x!, undefined, false, R.sumOf), R.reduce(x!, 1, false, R.sumOf), R.reduce(x!, -1, false, R.meanOf)],
+    tolScale: 10,
+    grad: false,
+  },
+  {
     id: 'reduce/logSumExp/large',
     inputs: [{ shape: [3, 6], gen: (r) => 1000 + 3 * r.normal() }],
     run: ([x]) => tc.logSumExp(x!, -1),
@@ -76,7 +87,7 @@ const extraCases = (): OpCase[] => [
   {
     id: 'reduce/sum/method-and-1d',
     inputs: [{ shape: [7] }],
-    run: ([x]) => [x!.sum(), tc.sum(x!, 0), tc.sum(x!, -1, true)],
+    run: ([x]) => [m(x!).sum(), tc.sum(x!, 0), tc.sum(x!, -1, true)],
     ref: ([x]) => [R.reduce(x!, undefined, false, R.sumOf), R.reduce(x!, 0, false, R.sumOf), R.reduce(x!, -1, true, R.sumOf)],
     norm: true,
   },

@@ -116,7 +116,7 @@ export const ge = (a: Operand, b: Operand) => binary('le', b, a);
 export const ne = (a: Operand, b: Operand) => logicalNot(eq(a, b));
 
 export function logicalNot(x: Tensor): Tensor {
-  return binary('eq', x.dtype === 'bool' ? x : binary('eq', x, 0), false);
+  return x.dtype === 'bool' ? binary('eq', x, false) : binary('eq', x, 0);
 }
 export const logicalAnd = (a: Tensor, b: Tensor) => where(a.to('bool'), b.to('bool'), false);
 export const logicalOr = (a: Tensor, b: Tensor) => where(a.to('bool'), true, b.to('bool'));

@@ -127,14 +127,14 @@ function triMask(x: Tensor, diagonal: number, lower: boolean): Tensor {
 
 export function tril(x: Tensor, diagonal = 0): Tensor {
   const m = triMask(x, diagonal, true);
-  const y = where(m, x, 0);
+  const y = where(m, x, x.dtype === 'bool' ? false : 0);
   if (!y.node) m.dispose();
   return y;
 }
 
 export function triu(x: Tensor, diagonal = 0): Tensor {
   const m = triMask(x, diagonal, false);
-  const y = where(m, x, 0);
+  const y = where(m, x, x.dtype === 'bool' ? false : 0);
   if (!y.node) m.dispose();
   return y;
 }

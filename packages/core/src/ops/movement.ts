@@ -10,7 +10,7 @@ import { viewRaw } from './elementwise.js';
 
 /** Same data, new shape: a view when the layout allows, else a copy (like torch.reshape). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  const s = inferShape(shape, x.size, 'reshape');
+  const s = inferShape(shape, x.size, 'reshape', x.shape);
   let st = viewStrides(x, s);
   let src = x;
   if (!st) {
@@ -24,7 +24,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Like reshape, but never copies (error when the layout does not allow a view). */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
-  const s = inferShape(shape, x.size, 'view');
+  const s = inferShape(shape, x.size, 'view', x.shape);
   const st = viewStrides(x, s);
   if (!st) {
     throw new ShapeError(`view: a tensor of shape ${fmt(x.shape)} and strides ${fmt(x.strides)} cannot be viewed as ${fmt(s)}; use reshape() or contiguous() first`);

@@ -247,7 +247,8 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   const attrs = { scale, causal, hasMask: !!m3 };
   const y = fused('attention', [q3, k3, v3, ...(m3 ? [m3] : [])], [B, tq, dv], attrs, () => attentionMath(q3, k3, v3, m3, scale, causal, 0));
   [q3, k3, v3, m3].forEach((t) => t?.dispose());
-  return attach('attention', [q, k, v, ...(mask ? [mask] : [])], reshapeRaw(y, [...batch, tq, dv]), attrs);
+  const inputs = [q, k, v, ...(opts.attnMask ? [opts.attnMask] : [])];
+  return attach('attention', inputs, reshapeRaw(y, [...batch, tq, dv]), attrs);
 }
 
 /** A [B, tq, tk] view of a broadcast mask; a copy only when its batch dims do not collapse. */
@@ -262,7 +263,7 @@ function collapseBatch(m: Tensor, shape: [number, number, number]): Tensor {
 }
 
 /** bool masks become 0 / -inf; the result broadcasts to `shape`. */
-function additiveMask(m: Tensor, shape: readonly number[], dtype: Tensor['dtype']): Tensor {
+export function additiveMask(m: Tensor, shape: readonly number[], dtype: Tensor['dtype']): Tensor {
   const f = m.dtype === 'bool' ? noGrad(() => where(m, 0, full([], -Infinity, { dtype, backend: m.backend }))) : m;
   const e = expandRaw(f, shape, 'scaledDotProductAttention');
   return e;

@@ -1,0 +1,168 @@
+/* fp32 GEMM: C = A B with any row / column strides (so transposes are free), Goto-style packing and
+   cache blocking around a 4x8 SIMD128 register tile; a packing-free path for skinny (gemv-like) shapes. */
+#include "common.h"
+
+#define MR 4
+#define NR 8
+#define KC 256
+#define MC 128
+#define NC 1024
+/* per-thread scratch: packed A block + packed B block */
+#define SCRATCH_FLOATS (MC * KC + KC * NC)
+
+EXPORT(gemm_scratch_bytes) int gemm_scratch_bytes(void) { return SCRATCH_FLOATS * 4 + 64; }
+
+static void pack_a(int mc, int kc, const f32 *a, long rs, long cs, f32 *pa) {
+  for (int i0 = 0; i0 < mc; i0 += MR) {
+    int mr = mc - i0 < MR ? mc - i0 : MR;
+    for (int p = 0; p < kc; p++) {
+      for (int i = 0; i < mr; i++) pa[i] = a[(i0 + i) * rs + p * cs];
+      for (int i = mr; i < MR; i++) pa[i] = 0;
+      pa += MR;
+    }
+  }
+}
+
+static void pack_b(int kc, int nc, const f32 *b, long rs, long cs, f32 *pb) {
+  for (int j0 = 0; j0 < nc; j0 += NR) {
+    int nr = nc - j0 < NR ? nc - j0 : NR;
+    const f32 *bj = b + j0 * cs;
+    if (nr == NR && cs == 1) {
+      for (int p = 0; p < kc; p++) {
+        wasm_v128_store(pb, wasm_v128_load(bj + p * rs));
+        wasm_v128_store(pb + 4, wasm_v128_load(bj + p * rs + 4));
+        pb += NR;
+      }
+    } else {
+      for (int p = 0; p < kc; p++) {
+        for (int j = 0; j < nr; j++) pb[j] = bj[p * rs + j * cs];
+        for (int j = nr; j < NR; j++) pb[j] = 0;
+        pb += NR;
+      }
+    }
+  }
+}
+
+/* c[0..mr, 0..nr] (+)= pa (MR x kc) * pb (kc x NR) */
+static inline void micro(int kc, const f32 *pa, const f32 *pb, f32 *c, long ldc, int accum, int mr, int nr) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (int p = 0; p < kc; p++) {
+    v128_t b0 = wasm_v128_load(pb), b1 = wasm_v128_load(pb + 4);
+    v128_t a0 = wasm_v128_load32_splat(pa), a1 = wasm_v128_load32_splat(pa + 1);
+    c00 = FMA(a0, b0, c00); c01 = FMA(a0, b1, c01);
+    c10 = FMA(a1, b0, c10); c11 = FMA(a1, b1, c11);
+    v128_t a2 = wasm_v128_load32_splat(pa + 2), a3 = wasm_v128_load32_splat(pa + 3);
+    c20 = FMA(a2, b0, c20); c21 = FMA(a2, b1, c21);
+    c30 = FMA(a3, b0, c30); c31 = FMA(a3, b1, c31);
+    pa += MR; pb += NR;
+  }
+  if (mr == MR && nr == NR) {
+#define ST(r, v0, v1)                                                                     \
+    if (accum) { v0 = wasm_f32x4_add(v0, wasm_v128_load(c + r * ldc)); v1 = wasm_f32x4_add(v1, wasm_v128_load(c + r * ldc + 4)); } \
+    wasm_v128_store(c + r * ldc, v0); wasm_v128_store(c + r * ldc + 4, v1);
+    ST(0, c00, c01) ST(1, c10, c11) ST(2, c20, c21) ST(3, c30, c31)
+#undef ST
+    return;
+  }
+  f32 t[MR * NR];
+  wasm_v128_store(t, c00); wasm_v128_store(t + 4, c01); wasm_v128_store(t + 8, c10); wasm_v128_store(t + 12, c11);
+  wasm_v128_store(t + 16, c20); wasm_v128_store(t + 20, c21); wasm_v128_store(t + 24, c30); wasm_v128_store(t + 28, c31);
+  for (int i = 0; i < mr; i++)
+    for (int j = 0; j < nr; j++) c[i * ldc + j] = accum ? c[i * ldc + j] + t[i * NR + j] : t[i * NR + j];
+}
+
+static void gemm_packed(int M, int N, int K, const f32 *a, long rsa, long csa, const f32 *b, long rsb, long csb,
+                        f32 *c, long ldc, f32 *scratch) {
+  f32 *pa = (f32 *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63), *pb = pa + MC * KC;
+  if (K == 0) { for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) c[i * ldc + j] = 0; return; }
+  for (int jc = 0; jc < N; jc += NC) {
+    int nc = N - jc < NC ? N - jc : NC;
+    for (int pc = 0; pc < K; pc += KC) {
+      int kc = K - pc < KC ? K - pc : KC;
+      pack_b(kc, nc, b + pc * rsb + jc * csb, rsb, csb, pb);
+      for (int ic = 0; ic < M; ic += MC) {
+        int mc = M - ic < MC ? M - ic : MC;
+        pack_a(mc, kc, a + ic * rsa + pc * csa, rsa, csa, pa);
+        for (int jr = 0; jr < nc; jr += NR) {
+          int nr = nc - jr < NR ? nc - jr : NR;
+          for (int ir = 0; ir < mc; ir += MR) {
+            int mr = mc - ir < MR ? mc - ir : MR;
+            micro(kc, pa + ir * kc, pb + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, pc > 0, mr, nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Few rows of A: stream B once (no packing). Row-major B: axpy over B's rows; else dot products. */
+static void gemm_skinny(int M, int N, int K, const f32 *a, long rsa, long csa, const f32 *b, long rsb, long csb,
+                        f32 *c, long ldc) {
+  for (int i = 0; i < M; i++) {
+    const f32 *ar = a + i * rsa;
+    f32 *cr = c + i * ldc;
+    if (csb == 1) {
+      for (int j = 0; j < N; j++) cr[j] = 0;
+      for (int p = 0; p < K; p++) {
+        v128_t av = wasm_f32x4_splat(ar[p * csa]);
+        const f32 *br = b + p * rsb;
+        int j = 0;
+        for (; j + 8 <= N; j += 8) {
+          wasm_v128_store(cr + j, FMA(av, wasm_v128_load(br + j), wasm_v128_load(cr + j)));
+          wasm_v128_store(cr + j + 4, FMA(av, wasm_v128_load(br + j + 4), wasm_v128_load(cr + j + 4)));
+        }
+        for (; j < N; j++) cr[j] += ar[p * csa] * br[j];
+      }
+    } else {
+      for (int j = 0; j < N; j++) {
+        const f32 *bc = b + j * csb;
+        f32 s = 0;
+        if (rsb == 1 && csa == 1) {
+          v128_t acc0 = wasm_f32x4_splat(0), acc1 = acc0;
+          int p = 0;
+          for (; p + 8 <= K; p += 8) {
+            acc0 = FMA(wasm_v128_load(ar + p), wasm_v128_load(bc + p), acc0);
+            acc1 = FMA(wasm_v128_load(ar + p + 4), wasm_v128_load(bc + p + 4), acc1);
+          }
+          s = hsum4(wasm_f32x4_add(acc0, acc1));
+          for (; p < K; p++) s += ar[p] * bc[p];
+        } else {
+          for (int p = 0; p < K; p++) s += ar[p * csa] * bc[p * rsb];
+        }
+        cr[j] = s;
+      }
+    }
+  }
+}
+
+static void gemm(int M, int N, int K, const f32 *a, long rsa, long csa, const f32 *b, long rsb, long csb,
+                 f32 *c, long ldc, f32 *scratch) {
+  if (M <= 0 || N <= 0) return;
+  if (M < MR) gemm_skinny(M, N, K, a, rsa, csa, b, rsb, csb, c, ldc);
+  else gemm_packed(M, N, K, a, rsa, csa, b, rsb, csb, c, ldc, scratch);
+}
+
+/* Batched matmul job written by TS; threads split `mode`'s dimension (0: M rows, 1: N cols, 2: batch). */
+typedef struct {
+  i32 batch, M, N, K;
+  i32 a, b, c; /* byte addresses */
+  i32 sab, rsa, csa, sbb, rsb, csb; /* element strides */
+  i32 scratch, scratch_stride, mode;
+} MatmulJob;
+
+EXPORT(matmul_part) void matmul_part(const MatmulJob *j, int start, int end, int tid) {
+  const f32 *A = (const f32 *)(uintptr_t)j->a, *B = (const f32 *)(uintptr_t)j->b;
+  f32 *C = (f32 *)(uintptr_t)j->c;
+  f32 *scratch = (f32 *)(uintptr_t)(j->scratch + tid * j->scratch_stride);
+  long mn = (long)j->M * j->N;
+  int b0 = 0, b1 = j->batch, m0 = 0, m1 = j->M, n0 = 0, n1 = j->N;
+  if (j->mode == 0) { m0 = start; m1 = end; }
+  else if (j->mode == 1) { n0 = start; n1 = end; }
+  else { b0 = start; b1 = end; }
+  for (int bi = b0; bi < b1; bi++) {
+    const f32 *a = A + (long)bi * j->sab + (long)m0 * j->rsa;
+    const f32 *b = B + (long)bi * j->sbb + (long)n0 * j->csb;
+    f32 *c = C + bi * mn + (long)m0 * j->N + n0;
+    gemm(m1 - m0, n1 - n0, j->K, a, j->rsa, j->csa, b, j->rsb, j->csb, c, j->N, scratch);
+  }
+}

@@ -1,0 +1,5 @@
+import { defineKernel } from '@tessera/core';
+import { FLOAT32 } from '../util/arrays.js';
+import { runUnary } from '../util/elementwise.js';
+
+export default defineKernel('sqrt', { dtypes: FLOAT32, run: (args) => runUnary(args, Math.sqrt) });

@@ -1,0 +1,112 @@
+import { canBlock, nodeBuiltin } from './env.js';
+import { WORKER_SOURCE } from './worker-source.js';
+
+interface WorkerHandle { postMessage(msg: unknown): void; terminate(): unknown }
+
+export interface PoolSetup {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Address of the 320-byte control block. */
+  ctl: number;
+  /** Exported kernel names the pool may run; a job names one by index. */
+  names: readonly string[];
+  /** Top of each worker's stack (index tid - 1). */
+  stackTops: readonly number[];
+}
+
+function startWorker(data: Record<string, unknown>): WorkerHandle {
+  const wt = nodeBuiltin<{ Worker: new (src: string, o: object) => WorkerHandle & { unref(): void } }>('node:worker_threads');
+  if (wt) {
+    const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: data });
+    w.unref(); // never keeps Node alive
+    return w;
+  }
+  const g = globalThis as unknown as { Worker: new (u: string) => WorkerHandle; Blob: typeof Blob; URL: typeof URL };
+  const w = new g.Worker(g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: 'text/javascript' })));
+  w.postMessage(data);
+  return w;
+}
+
+/**
+ * Threads sharing one memory: `threads - 1` workers plus the calling thread (tid 0). A job writes
+ * its arguments to the control block, bumps the generation and wakes the workers; every thread
+ * runs `fn(...args, start, end, tid)` on its chunk of [0, total) (chunks are multiples of `grain`),
+ * and the caller waits for the done count. Until the workers have started, jobs run on the caller.
+ */
+export class Pool {
+  private workers: WorkerHandle[] = [];
+  private ctl: Int32Array;
+  private args: Float64Array;
+  private readonly block = canBlock();
+  private started = false;
+
+  constructor(readonly size: number, private readonly setup: PoolSetup, private readonly fns: Function[]) {
+    this.ctl = new Int32Array(setup.memory.buffer, setup.ctl, 16);
+    this.args = new Float64Array(setup.memory.buffer, setup.ctl + 64, 32);
+    this.ctl.fill(0);
+    for (let tid = 1; tid < size; tid++) {
+      this.workers.push(startWorker({
+        module: setup.module, memory: setup.memory, ctl: setup.ctl, names: setup.names, tid,
+        stackTop: setup.stackTops[tid - 1],
+      }));
+    }
+  }
+
+  /**
+   * True once every worker is up (waits up to `ms` where this thread may block). Jobs never wait
+   * for workers that are still starting: they run here until then; `await pool.whenReady()`
+   * where a script needs threads from its first op (benchmarks).
+   */
+  ready(ms = 0): boolean {
+    if (this.started) return true;
+    const n = this.workers.length;
+    const deadline = Date.now() + ms;
+    let have = Atomics.load(this.ctl, 8);
+    while (have < n && this.block && Date.now() < deadline) {
+      Atomics.wait(this.ctl, 8, have, Math.max(1, deadline - Date.now()));
+      have = Atomics.load(this.ctl, 8);
+    }
+    this.started = have >= n;
+    return this.started;
+  }
+
+  async whenReady(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ready(0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    return this.started;
+  }
+
+  run(fn: number, args: readonly number[], total: number, grain: number, threads = this.size): void {
+    const f = this.fns[fn]!;
+    const units = Math.ceil(total / grain);
+    const n = Math.min(threads, this.workers.length + 1, units);
+    if (n <= 1 || !this.ready(0)) {
+      f(...args, 0, total, 0);
+      return;
+    }
+    const ctl = this.ctl;
+    for (let i = 0; i < args.length; i++) this.args[i] = args[i]!;
+    ctl[2] = fn; ctl[3] = n; ctl[4] = total; ctl[5] = grain; ctl[6] = args.length;
+    Atomics.store(ctl, 1, 0);
+    Atomics.add(ctl, 0, 1);
+    Atomics.notify(ctl, 0);
+    const end = Math.min(total, Math.floor(units / n) * grain);
+    if (end > 0) f(...args, 0, end, 0);
+    const want = this.workers.length; // every worker reports, busy or not
+    let done = Atomics.load(ctl, 1);
+    for (let spin = 0; done < want && spin < 20000; spin++) done = Atomics.load(ctl, 1);
+    while (done < want) {
+      if (this.block) Atomics.wait(ctl, 1, done, 50);
+      done = Atomics.load(ctl, 1);
+    }
+  }
+
+  dispose(): void {
+    if (!this.workers.length) return;
+    Atomics.store(this.ctl, 7, 1);
+    Atomics.add(this.ctl, 0, 1);
+    Atomics.notify(this.ctl, 0);
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+  }
+}

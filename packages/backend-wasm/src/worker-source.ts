@@ -1,0 +1,44 @@
+/**
+ * The worker's script, as a string (a classic script, no imports), started with eval in Node and
+ * from a Blob URL in browsers. It instantiates the module on the shared memory, gets its own stack,
+ * then loops: sleep on the generation counter, run its chunk, count itself done. No postMessage per op.
+ * Control block (Int32 slots): 0 generation, 1 done, 2 fn, 3 active threads, 4 total, 5 grain,
+ * 6 nargs, 7 exit, 8 ready; Float64 args from byte 64.
+ */
+export const WORKER_SOURCE = `
+function start(d) {
+  const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
+  inst.exports.__stack_pointer.value = d.stackTop;
+  const fns = d.names.map((n) => inst.exports[n]);
+  const ctl = new Int32Array(d.memory.buffer, d.ctl, 16);
+  const args = new Float64Array(d.memory.buffer, d.ctl + 64, 32);
+  const tid = d.tid;
+  let seen = Atomics.load(ctl, 0); // before announcing: the next generation must look new
+  Atomics.add(ctl, 8, 1);
+  Atomics.notify(ctl, 8);
+  for (;;) {
+    for (let spin = 0; spin < 4000 && Atomics.load(ctl, 0) === seen; spin++);
+    Atomics.wait(ctl, 0, seen);
+    const gen = Atomics.load(ctl, 0);
+    if (gen === seen) continue;
+    seen = gen;
+    if (Atomics.load(ctl, 7)) return;
+    const n = ctl[3];
+    if (tid < n) {
+      const total = ctl[4], grain = ctl[5], units = Math.ceil(total / grain);
+      const s = Math.floor((units * tid) / n) * grain;
+      const e = Math.min(total, Math.floor((units * (tid + 1)) / n) * grain);
+      const a = [];
+      for (let i = 0; i < ctl[6]; i++) a.push(args[i]);
+      if (s < e) fns[ctl[2]](...a, s, e, tid);
+    }
+    Atomics.add(ctl, 1, 1);
+    Atomics.notify(ctl, 1);
+  }
+}
+if (typeof process !== 'undefined' && process.versions && process.versions.node) {
+  start(require('node:worker_threads').workerData);
+} else {
+  self.onmessage = (e) => start(e.data);
+}
+`;

@@ -1,0 +1,173 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import * as T from '@tessera/core';
+import { OutOfMemoryError, f16ToF32, f32ToF16, f32ToBf16, bf16ToF32 } from '@tessera/core';
+import { createWasmBackend, Heap } from '../src/index.js';
+
+const wasm2 = createWasmBackend({ threads: 2 });
+const wasm1 = createWasmBackend({ threads: 1 });
+T.registerBackend('wasm-k2', () => wasm2, 0);
+T.registerBackend('wasm-k1', () => wasm1, 0);
+afterAll(() => { wasm1.dispose(); wasm2.dispose(); });
+
+function rand(n: number, seed: number): Float32Array {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; a[i] = s / 2 ** 32 * 2 - 1; }
+  return a;
+}
+
+/** float64 C = op(A) op(B) from row-major data. */
+function refMatmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, ta: boolean, tb: boolean): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[ta ? p * m + i : i * k + p]! * b[tb ? j * k + p : p * n + j]!;
+      c[i * n + j] = s;
+    }
+  return c;
+}
+
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): void {
+  expect(got.length).toBe(want.length);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
+  expect(worst).toBeLessThan(tol);
+}
+
+describe.each(['wasm-k1', 'wasm-k2'])('%s', (name) => {
+  it('matmul: odd sizes, transposes, threads', async () => {
+    await T.setBackend(name);
+    for (const [m, k, n] of [[1, 768, 300], [3, 5, 7], [37, 129, 65], [130, 300, 1030], [260, 64, 9]] as const) {
+      for (const ta of [false, true]) for (const tb of [false, true]) {
+        const ad = rand(m * k, m + k), bd = rand(k * n, n + 7);
+        T.tidy(() => {
+          const a = ta ? T.transpose(T.tensor(ad, { shape: [k, m] }), 0, 1) : T.tensor(ad, { shape: [m, k] });
+          const b = tb ? T.transpose(T.tensor(bd, { shape: [n, k] }), 0, 1) : T.tensor(bd, { shape: [k, n] });
+          expectClose(T.matmul(a, b).dataSync() as Float32Array, refMatmul(ad, bd, m, k, n, ta, tb), 1e-5);
+        });
+      }
+    }
+  });
+
+  it('matmul: batch broadcast (stride 0) and leading dims of a sliced view', async () => {
+    await T.setBackend(name);
+    T.tidy(() => {
+      const ad = rand(3 * 40 * 50, 1), bd = rand(50 * 70, 2);
+      const a = T.tensor(ad, { shape: [3, 40, 50] });
+      const big = T.tensor(rand(50 * 90, 2), { shape: [50, 90] });
+      const b = T.slice(big, 1, 10, 80); // leading dim 90, not 70
+      const bdata = Array.from(T.contiguous(b).dataSync() as Float32Array);
+      const got = T.matmul(a, b).dataSync() as Float32Array;
+      for (let i = 0; i < 3; i++) {
+        const want = refMatmul(ad.subarray(i * 2000, (i + 1) * 2000), Float32Array.from(bdata), 40, 50, 70, false, false);
+        expectClose(got.subarray(i * 2800, (i + 1) * 2800), want, 1e-5);
+      }
+      void bd;
+    });
+  });
+
+  it('large fused ops agree with float64 (threaded above the cut-over)', async () => {
+    await T.setBackend(name);
+    T.tidy(() => {
+      const rows = 300, n = 1000, xd = rand(rows * n, 5);
+      const x = T.tensor(xd, { shape: [rows, n] });
+      const sm = T.softmax(x, -1).dataSync() as Float32Array;
+      const ln = T.layerNorm(x, [n]).dataSync() as Float32Array;
+      const ge = T.gelu(x).dataSync() as Float32Array;
+      const erf = (v: number) => { // float64 erf (Abramowitz-Stegun 7.1.26 is too coarse: use series)
+        let term = v, sum = v; const v2 = v * v;
+        for (let k = 1; k < 60; k++) { term *= (2 * v2) / (2 * k + 1); sum += term; }
+        return (2 / Math.sqrt(Math.PI)) * Math.exp(-v2) * sum;
+      };
+      for (let r = 0; r < rows; r += 37) {
+        const row = Array.from(xd.subarray(r * n, (r + 1) * n));
+        const mx = Math.max(...row), z = row.reduce((s, v) => s + Math.exp(v - mx), 0);
+        const mean = row.reduce((s, v) => s + v, 0) / n, vr = row.reduce((s, v) => s + (v - mean) ** 2, 0) / n;
+        expectClose(sm.subarray(r * n, (r + 1) * n), row.map((v) => Math.exp(v - mx) / z), 1e-6);
+        expectClose(ln.subarray(r * n, (r + 1) * n), row.map((v) => (v - mean) / Math.sqrt(vr + 1e-5)), 1e-5);
+        expectClose(ge.subarray(r * n, (r + 1) * n), row.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2))), 1e-6);
+      }
+    });
+  });
+});
+
+describe('threads', () => {
+  it('reports threads and splits a large matmul across workers with the same result', async () => {
+    expect(wasm2.info.threads).toBe(2);
+    expect(await wasm2.whenThreadsReady()).toBe(true);
+    const ad = rand(256 * 256, 9), bd = rand(256 * 256, 10);
+    const run = async (name: string) => {
+      await T.setBackend(name);
+      return T.tidy(() => T.matmul(T.tensor(ad, { shape: [256, 256] }), T.tensor(bd, { shape: [256, 256] })).dataSync());
+    };
+    expect(Array.from(await run('wasm-k2'))).toEqual(Array.from(await run('wasm-k1')));
+  });
+});
+
+describe('allocator', () => {
+  it('size classes waste at most 25% and are 64-byte aligned', () => {
+    for (const n of [1, 63, 64, 65, 100, 1000, 4097, 1e6, 3e8]) {
+      const c = Heap.classOf(n);
+      expect(c).toBeGreaterThanOrEqual(n);
+      expect(c % 64).toBe(0);
+      if (n > 256) expect(c / n).toBeLessThanOrEqual(1.25);
+    }
+  });
+
+  it('reuses freed blocks, grows the memory on demand, keeps live bytes flat', () => {
+    const { heap } = wasm1.rt;
+    const p = heap.alloc(1000);
+    heap.free(p);
+    expect(heap.alloc(990)).toBe(p); // same class -> same block
+    heap.free(p);
+    const before = wasm1.rt.memory.buffer.byteLength;
+    const big = heap.alloc(before * 2);
+    expect(wasm1.rt.memory.buffer.byteLength).toBeGreaterThan(before);
+    wasm1.storage.write(big, new Uint8Array([1, 2, 3]), before * 2 - 3); // views re-made after growth
+    expect(Array.from(wasm1.storage.readSync(big, before * 2 - 3, 3))).toEqual([1, 2, 3]);
+    heap.free(big);
+    const cycle = (i: number) => { const a = heap.alloc(4096 + (i % 7)); const b = heap.alloc(100); heap.free(a); heap.free(b); };
+    cycle(0); cycle(1); // first use of each size class reserves it
+    const live = heap.liveBytes, reserved = heap.reservedBytes;
+    for (let i = 0; i < 1000; i++) cycle(i);
+    expect(heap.liveBytes).toBe(live);
+    expect(heap.reservedBytes).toBe(reserved);
+  });
+
+  it('throws OutOfMemoryError naming the size at the 4 GiB limit', () => {
+    let err: unknown;
+    try { wasm1.storage.alloc(5 * 2 ** 30); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(OutOfMemoryError);
+    expect((err as OutOfMemoryError).code).toBe('ERR_OUT_OF_MEMORY');
+    expect((err as Error).message).toContain(String(5 * 2 ** 30));
+  });
+
+  it('training-like loop keeps live bytes flat', async () => {
+    await T.setBackend('wasm-k1');
+    const w = T.keep(T.tensor(rand(64 * 64, 3), { shape: [64, 64] }));
+    const step = () => T.tidy(() => T.sum(T.gelu(T.matmul(w, w))).dataSync());
+    step();
+    const live = wasm1.rt.heap.liveBytes;
+    for (let i = 0; i < 200; i++) step();
+    expect(wasm1.rt.heap.liveBytes).toBe(live);
+    w.dispose();
+  });
+});
+
+describe('float16 / bfloat16 conversion', () => {
+  it('cast rounds to nearest even like core, both ways, incl. specials and subnormals', async () => {
+    await T.setBackend('wasm-k1');
+    const vals = [0, -0, 1, -1, 65504, 65520, 1e-8, 6e-8, 3e-5, 0.1, 1 / 3, 1e10, -1e-40, Infinity, -Infinity, NaN, ...rand(2000, 4).map((v) => v * 1000)];
+    const x = T.tensor(Float32Array.from(vals));
+    const h = T.cast(x, 'float16'), b = T.cast(x, 'bfloat16');
+    const hv = h.dataSync() as Uint16Array, bv = b.dataSync() as Uint16Array; // raw bits
+    expect(Array.from(hv)).toEqual(vals.map((v) => f32ToF16(v)));
+    expect(Array.from(bv)).toEqual(vals.map((v) => f32ToBf16(v)));
+    const back = T.cast(h, 'float32').dataSync() as Float32Array, backB = T.cast(b, 'float32').dataSync() as Float32Array;
+    vals.forEach((v, i) => {
+      expect(Object.is(back[i], f16ToF32(f32ToF16(v))) || Number.isNaN(v)).toBe(true);
+      expect(Object.is(backB[i], bf16ToF32(f32ToBf16(v))) || Number.isNaN(v)).toBe(true);
+    });
+  });
+});

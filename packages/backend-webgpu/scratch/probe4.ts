@@ -1,0 +1,11 @@
+import { prepareEnv } from '../test/setup-gpu.js';
+prepareEnv();
+const { createWebGpuBackend } = await import('../src/index.js');
+const b = await createWebGpuBackend();
+const d = b.storage.alloc(24);
+console.log('alloc');
+b.storage.write(d, new Uint8Array(new Float32Array([1,2,3,4,5,6]).buffer));
+console.log('write');
+const r = await b.storage.read(d, 0, 24);
+console.log('read', new Float32Array(r.buffer));
+process.exit(0);

@@ -1,0 +1,16 @@
+import { create, globals } from 'webgpu';
+Object.assign(globalThis, globals);
+const gpu = create(['backend=vulkan']);
+const ad = await gpu.requestAdapter();
+const dev = await ad.requestDevice();
+const buf = dev.createBuffer({ size: 256, usage: 0x80 | 0x4 | 0x8 });
+dev.queue.writeBuffer(buf, 0, new Float32Array([1,2,3,4,5,6]).buffer, 0, 24);
+console.log('written');
+const st = dev.createBuffer({ size: 24, usage: 1 | 8 });
+const enc = dev.createCommandEncoder();
+enc.copyBufferToBuffer(buf, 0, st, 0, 24);
+dev.queue.submit([enc.finish()]);
+console.log('submitted');
+await st.mapAsync(1);
+console.log(new Float32Array(st.getMappedRange()));
+process.exit(0);

@@ -1,0 +1,5 @@
+import { defineKernel } from '@tessera/core';
+import { LOG } from '../util/math.js';
+import { unary } from '../util/elementwise.js';
+
+export default defineKernel('log', { dtypes: ['float32'], run: unary('log_(a)', LOG) });

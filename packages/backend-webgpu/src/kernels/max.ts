@@ -1,0 +1,4 @@
+import { defineKernel } from '@tessera/core';
+import { reduceKernel } from '../util/reduce.js';
+
+export default defineKernel('max', { dtypes: ['float32', 'int32'], run: reduceKernel('max') });

@@ -1,0 +1,5 @@
+import { defineKernel } from '@tessera/core';
+import { SIGMOID } from '../util/math.js';
+import { unary } from '../util/elementwise.js';
+
+export default defineKernel('sigmoid', { dtypes: ['float32'], run: unary('sigmoid_(a)', SIGMOID) });

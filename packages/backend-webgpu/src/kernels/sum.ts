@@ -1,0 +1,4 @@
+import { defineKernel } from '@tessera/core';
+import { reduceKernel } from '../util/reduce.js';
+
+export default defineKernel('sum', { dtypes: ['float32', 'int32'], run: reduceKernel('sum') });

@@ -1,0 +1,5 @@
+import { defineKernel } from '@tessera/core';
+import { TANH } from '../util/math.js';
+import { unary } from '../util/elementwise.js';
+
+export default defineKernel('tanh', { dtypes: ['float32'], run: unary('tanh_(a)', TANH) });

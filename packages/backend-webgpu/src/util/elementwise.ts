@@ -1,0 +1,87 @@
+/**
+ * One generated kernel for every elementwise op over strided views: shapes, strides and offsets
+ * travel in the uniform slot, so the pipeline depends only on the op and the dtypes.
+ */
+import type { DType, KernelArgs, TensorView } from '@tessera/core';
+import type { WebGpuBackend } from '../webgpu-backend.js';
+import type { GpuData } from '../runtime.js';
+import { CONVERSIONS, LINEAR_ID, MAIN_256, UNIFORMS, bindings, grid, loader, storeElem, storer } from './wgsl.js';
+
+const MAXD = 8;
+
+/** Drop size-1 dims and merge dims that are contiguous in every view (usually down to one). */
+export function collapse(shape: readonly number[], strides: (readonly number[])[]): [number[], number[][]] {
+  const sh: number[] = [], st: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = sh.length - 1;
+    if (last >= 0 && strides.every((s, t) => st[t]![last] === s[d]! * shape[d]!)) {
+      sh[last]! *= shape[d]!;
+      strides.forEach((s, t) => (st[t]![last] = s[d]!));
+    } else {
+      sh.push(shape[d]!);
+      strides.forEach((s, t) => st[t]!.push(s[d]!));
+    }
+  }
+  return [sh, st];
+}
+
+export const gpu = (v: TensorView): GpuData => v.data as GpuData;
+
+export interface ElementwiseSpec {
+  inputs: readonly TensorView[];
+  output: TensorView;
+  /** WGSL expression of the loaded values `a`, `b`, `c` giving the output's value type. */
+  expr: string;
+  /** Extra WGSL functions the expression calls. */
+  fns?: string;
+  /** Up to 16 extra words (params at pu(48u)...). */
+  params?: number[];
+}
+
+export function runElementwise(backend: WebGpuBackend, spec: ElementwiseSpec): void {
+  const { inputs, output: y } = spec;
+  const n = y.shape.reduce((p, s) => p * s, 1);
+  if (n === 0) return;
+  const [shape, strides] = collapse(y.shape, [y.strides, ...inputs.map((x) => x.strides)]);
+  if (shape.length > MAXD) throw new Error(`webgpu: elementwise views of more than ${MAXD} non-mergeable dims are not supported`);
+  const names = ['a', 'b', 'c'];
+  let code = UNIFORMS + CONVERSIONS + bindings(inputs.map((_, i) => [`X${i}`, 'u32']), [['Y', storeElem(y.dtype)]]);
+  inputs.forEach((x, i) => (code += loader(`ld${i}`, `X${i}`, x.dtype)));
+  code += storer('st', 'Y', y.dtype) + (spec.fns ?? '');
+  const offs = inputs.map((_, i) => `var o${i} = pi(${3 + i}u);`).join(' ');
+  const steps = inputs.map((_, i) => `o${i} += c * pi(${24 + 8 * i}u + k);`).join(' ');
+  const loads = inputs.map((_, i) => `let ${names[i]} = ld${i}(u32(o${i}));`).join(' ');
+  code += `${MAIN_256} {
+  ${LINEAR_ID}
+  if (gi >= pu(0u)) { return; }
+  var r = gi; var oy = pi(2u); ${offs}
+  for (var d = i32(pu(1u)) - 1; d >= 0; d--) {
+    let k = u32(d); let s = pu(8u + k); let c = i32(r % s); r = r / s;
+    oy += c * pi(16u + k); ${steps}
+  }
+  ${loads}
+  st(u32(oy), ${spec.expr});
+}`;
+  const u = new Array<number>(64).fill(0);
+  u[0] = n; u[1] = shape.length; u[2] = y.offset;
+  inputs.forEach((x, i) => (u[3 + i] = x.offset));
+  shape.forEach((s, d) => {
+    u[8 + d] = s;
+    strides.forEach((st, t) => (u[16 + 8 * t + d] = st[d]! >>> 0));
+  });
+  (spec.params ?? []).forEach((p, i) => (u[48 + i] = p));
+  backend.runtime.run({ code, inputs: inputs.map(gpu), outputs: [gpu(y)], uniforms: u, groups: grid(n) });
+}
+
+/** A unary kernel body: `expr` of `a`. */
+export function unary(expr: string, fns = '') {
+  return ({ backend, inputs: [x], outputs: [y] }: KernelArgs<any, WebGpuBackend>): void =>
+    runElementwise(backend, { inputs: [x!], output: y!, expr, fns });
+}
+
+/** A binary kernel body: `expr` of `a` and `b` (a per-dtype choice when it differs). */
+export function binary(expr: string | ((d: DType) => string), fns = '') {
+  return ({ backend, inputs: [a, b], outputs: [y] }: KernelArgs<any, WebGpuBackend>): void =>
+    runElementwise(backend, { inputs: [a!, b!], output: y!, expr: typeof expr === 'string' ? expr : expr(a!.dtype), fns });
+}

@@ -1,0 +1,42 @@
+/** Row-wise kernels over a contiguous [outer, n] input: one 256-thread workgroup per row. */
+import type { DType, TensorView } from '@tessera/core';
+import type { WebGpuBackend } from '../webgpu-backend.js';
+import type { GpuData } from '../runtime.js';
+import { grid } from './wgsl.js';
+
+export const BYTES: Record<DType, number> = { float32: 4, int32: 4, float16: 2, bfloat16: 2, int8: 1, uint8: 1, bool: 1 };
+
+/** Rows and row length of a view whose last axis is reduced. */
+export function rows(x: TensorView): { outer: number; n: number } {
+  const n = x.shape.length ? x.shape[x.shape.length - 1]! : 1;
+  const outer = x.shape.slice(0, -1).reduce((p, s) => p * s, 1);
+  return { outer, n };
+}
+
+/** Entry point of a workgroup-per-row kernel; `row` is in range (rows = pu(0u)) and uniform. */
+export const ROW_MAIN = `@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) w: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
+  let row = w.x + w.y * nw.x;
+  if (row >= pu(0u)) { return; }
+  let t = l.x;`;
+
+/** Workgroup sum / max of one f32 per thread (all 256 threads must call it). */
+export const WG_REDUCE = /* wgsl */ `
+var<workgroup> red: array<f32, 256>;
+fn wg_sum(v: f32, t: u32) -> f32 {
+  red[t] = v; workgroupBarrier();
+  for (var s = 128u; s > 0u; s >>= 1u) { if (t < s) { red[t] += red[t + s]; } workgroupBarrier(); }
+  let r = workgroupUniformLoad(&red[0]); workgroupBarrier(); return r;
+}
+fn wg_max(v: f32, t: u32) -> f32 {
+  red[t] = v; workgroupBarrier();
+  for (var s = 128u; s > 0u; s >>= 1u) { if (t < s) { red[t] = max(red[t], red[t + s]); } workgroupBarrier(); }
+  let r = workgroupUniformLoad(&red[0]); workgroupBarrier(); return r;
+}
+`;
+
+export function runRows(backend: WebGpuBackend, code: string, outer: number, inputs: GpuData[], outputs: GpuData[], uniforms: number[]): void {
+  if (outer === 0) return;
+  const u = [outer, ...uniforms];
+  backend.runtime.run({ code, inputs, outputs, uniforms: u, groups: grid(outer, 1) });
+}

@@ -1,0 +1,14 @@
+export { TokenizerError, type TokenizerErrorCode } from './errors.js';
+export type { Encoding } from './encoding.js';
+export { Tokenizer, DecodeStream, type EncodeOptions, type TruncationOptions, type PaddingOptions, type BatchInput, type TokenizerParts } from './tokenizer.js';
+export type { Model } from './models/model.js';
+export { BPE, type BPEOptions } from './models/bpe.js';
+export { WordPiece, type WordPieceOptions } from './models/wordpiece.js';
+export { Unigram, type UnigramOptions } from './models/unigram.js';
+export * as normalizers from './normalizers.js';
+export * as preTokenizers from './pre-tokenizers.js';
+export * as postProcessors from './post-processors.js';
+export * as decoders from './decoders.js';
+export type { AddedToken } from './added-tokens.js';
+export { TIKTOKEN_ENCODINGS, parseTiktoken } from './loaders/tiktoken.js';
+export { GPT2_PATTERN, R50K_PATTERN, CL100K_PATTERN, O200K_PATTERN } from './scanners.js';

@@ -1,0 +1,25 @@
+/** A tokenization model: turns one pre-tokenized word into ids. */
+export interface Model {
+  readonly type: 'BPE' | 'WordPiece' | 'Unigram';
+  /** Append the ids of `word` (in the model's vocabulary space) to `out`. */
+  tokenize(word: string, out: number[]): void;
+  tokenToId(token: string): number | undefined;
+  idToToken(id: number): string | undefined;
+  getVocabSize(): number;
+  /** token -> id for every entry of the model's vocabulary. */
+  getVocab(): Map<string, number>;
+  /** The `model` section of a tokenizer.json. */
+  toJSON(): Record<string, unknown>;
+}
+
+/** Small deterministic PRNG (mulberry32) for dropout and trainers. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,175 @@
+// Unigram language model (SentencePiece / T5): Viterbi over piece log-probabilities.
+import { TokenizerError } from '../errors.js';
+import { PairTable } from './pair-table.js';
+import type { Model } from './model.js';
+
+export interface UnigramOptions {
+  /** [piece, score] in id order. */
+  vocab: Array<[string, number]>;
+  unkId?: number | null;
+  byteFallback?: boolean;
+  /** Ids never produced by the Viterbi search (SentencePiece UNUSED / CONTROL / BYTE pieces). */
+  excluded?: Iterable<number>;
+  /** Ids of user-defined pieces (scored as SentencePiece does: length * max score - 0.1). */
+  userDefined?: Iterable<number>;
+  /** Accumulate path scores in float32 as SentencePiece does (HF uses float64). */
+  float32?: boolean;
+  cacheCapacity?: number;
+}
+
+const K_UNK_PENALTY = 10;
+
+export class Unigram implements Model {
+  readonly type = 'Unigram' as const;
+  readonly pieces: string[];
+  readonly scores: Float64Array;
+  readonly vocab = new Map<string, number>();
+  readonly unkId: number | null;
+  readonly byteFallback: boolean;
+  readonly float32: boolean;
+  private readonly unkScore: number;
+  private readonly trie = new PairTable(1 << 16);
+  private nodeId: Int32Array;
+  private nodes = 1;
+  private readonly byteIds = new Int32Array(256).fill(-1);
+  private cache = new Map<string, number[]>();
+  private readonly cacheCapacity: number;
+  private readonly excluded: Set<number>;
+
+  constructor(o: UnigramOptions) {
+    if (!Array.isArray(o.vocab) || o.vocab.length === 0) throw new TokenizerError('INVALID_FIELD', 'model.vocab must be a non-empty array of [piece, score]');
+    this.pieces = new Array(o.vocab.length);
+    this.scores = new Float64Array(o.vocab.length);
+    this.float32 = !!o.float32;
+    this.excluded = new Set(o.excluded ?? []);
+    const user = new Set(o.userDefined ?? []);
+    let min = Infinity, max = -Infinity;
+    o.vocab.forEach((e, i) => {
+      if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number' || !Number.isFinite(e[1])) {
+        throw new TokenizerError('INVALID_FIELD', `model.vocab[${i}] must be [string, finite number]`);
+      }
+      this.pieces[i] = e[0];
+      this.scores[i] = this.float32 ? Math.fround(e[1]) : e[1];
+      if (!this.vocab.has(e[0])) this.vocab.set(e[0], i);
+      if (!this.excluded.has(i) && !user.has(i)) { if (e[1] < min) min = e[1]; if (e[1] > max) max = e[1]; }
+    });
+    if (min === Infinity) { min = 0; max = 0; }
+    for (const u of user) if (u >= 0 && u < this.pieces.length) this.scores[u] = this.pieces[u]!.length * max - 0.1;
+    const unk = o.unkId ?? null;
+    if (unk !== null && (!Number.isInteger(unk) || unk < 0 || unk >= o.vocab.length)) throw new TokenizerError('INVALID_FIELD', `model.unk_id ${unk} is out of range (vocab has ${o.vocab.length} pieces)`);
+    this.unkId = unk;
+    this.unkScore = this.float32 ? Math.fround(min - K_UNK_PENALTY) : min - K_UNK_PENALTY;
+    this.byteFallback = !!o.byteFallback;
+    this.cacheCapacity = o.cacheCapacity ?? 50_000;
+    this.nodeId = new Int32Array(1 << 16).fill(-1);
+    for (let i = 0; i < this.pieces.length; i++) {
+      if (i === unk || this.excluded.has(i)) continue;
+      const p = this.pieces[i]!;
+      if (p.length === 0) continue;
+      let node = 0;
+      for (let k = 0; k < p.length; k++) {
+        const c = p.charCodeAt(k);
+        const s = this.trie.find(node, c);
+        if (s >= 0) node = this.trie.mergedAt(s);
+        else {
+          const nn = this.nodes++;
+          if (nn >= this.nodeId.length) { const g = new Int32Array(this.nodeId.length * 2).fill(-1); g.set(this.nodeId); this.nodeId = g; }
+          this.trie.set(node, c, 0, nn);
+          node = nn;
+        }
+      }
+      if (this.nodeId[node] === -1) this.nodeId[node] = i;
+    }
+    if (this.byteFallback) {
+      for (let b = 0; b < 256; b++) {
+        const id = this.vocab.get(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
+        if (id !== undefined) this.byteIds[b] = id;
+      }
+    }
+  }
+
+  tokenToId(t: string) { return this.vocab.get(t); }
+  idToToken(id: number) { return this.pieces[id]; }
+  getVocabSize() { return this.pieces.length; }
+  getVocab() { return this.vocab; }
+
+  private bestScore = new Float64Array(256);
+  private bestStart = new Int32Array(256);
+  private bestId = new Int32Array(256);
+
+  tokenize(s: string, out: number[]): void {
+    const n = s.length;
+    if (n === 0) return;
+    const cacheable = n < 256;
+    if (cacheable) {
+      const hit = this.cache.get(s);
+      if (hit !== undefined) { for (let i = 0; i < hit.length; i++) out.push(hit[i]!); return; }
+    }
+    if (this.bestScore.length < n + 1) {
+      this.bestScore = new Float64Array(n + 1); this.bestStart = new Int32Array(n + 1); this.bestId = new Int32Array(n + 1);
+    }
+    const score = this.bestScore, start = this.bestStart, bid = this.bestId;
+    start.fill(-1, 0, n + 1);
+    score[0] = 0; start[0] = 0;
+    const f32 = this.float32;
+    const trie = this.trie, nodeId = this.nodeId, scores = this.scores;
+    for (let pos = 0; pos < n; ) {
+      const c0 = s.charCodeAt(pos);
+      const w = c0 >= 0xd800 && c0 <= 0xdbff && pos + 1 < n && (s.charCodeAt(pos + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+      if (start[pos] === -1) { pos += w; continue; }
+      const base = score[pos]!;
+      let hasSingle = false;
+      let node = 0;
+      for (let k = pos; k < n; k++) {
+        const sl = trie.find(node, s.charCodeAt(k));
+        if (sl < 0) break;
+        node = trie.mergedAt(sl);
+        const id = nodeId[node]!;
+        if (id < 0) continue;
+        const end = k + 1;
+        if (end - pos === w) hasSingle = true;
+        const cand = f32 ? Math.fround(base + scores[id]!) : base + scores[id]!;
+        if (start[end] === -1 || cand > score[end]! || (f32 && cand === score[end]!)) { score[end] = cand; start[end] = pos; bid[end] = id; }
+      }
+      if (!hasSingle) {
+        const end = pos + w;
+        const cand = f32 ? Math.fround(base + this.unkScore) : base + this.unkScore;
+        if (start[end] === -1 || cand > score[end]!) { score[end] = cand; start[end] = pos; bid[end] = -1; }
+      }
+      pos += w;
+    }
+    // backtrack
+    const ids: number[] = [];
+    const ends: number[] = [];
+    for (let e = n; e > 0; e = start[e]!) { ids.push(bid[e]!); ends.push(e); }
+    ids.reverse(); ends.reverse();
+    const res: number[] = [];
+    let prevUnk = false;
+    let a = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      const e = ends[k]!;
+      if (id === -1) {
+        if (this.byteFallback && this.byteIds[0] !== -1) {
+          const bytes = new TextEncoder().encode(s.slice(a, e));
+          let ok = true;
+          for (const b of bytes) if (this.byteIds[b] === -1) ok = false;
+          if (ok) { for (const b of bytes) res.push(this.byteIds[b]!); prevUnk = false; a = e; continue; }
+        }
+        if (this.unkId === null) throw new TokenizerError('INVALID_ARGUMENT', `Unigram: ${JSON.stringify(s.slice(a, e))} has no piece and the model has no unk_id`);
+        if (!prevUnk) res.push(this.unkId);
+        prevUnk = true;
+      } else { res.push(id); prevUnk = false; }
+      a = e;
+    }
+    if (cacheable) {
+      if (this.cache.size >= this.cacheCapacity) this.cache.clear();
+      this.cache.set(s, res);
+    }
+    for (let i = 0; i < res.length; i++) out.push(res[i]!);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { type: 'Unigram', unk_id: this.unkId, vocab: this.pieces.map((p, i) => [p, this.scores[i]]), byte_fallback: this.byteFallback };
+  }
+}

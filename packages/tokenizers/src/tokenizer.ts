@@ -1,0 +1,465 @@
+import { readFileSync } from 'node:fs';
+import { TokenizerError } from './errors.js';
+import type { Encoding } from './encoding.js';
+import type { Model } from './models/model.js';
+import { BPE } from './models/bpe.js';
+import type { Normalizer } from './normalizers.js';
+import { ByteLevel, PreTokenizerSequence, Split, type PreTokenizer } from './pre-tokenizers.js';
+import { ByteLevelProcessing, type PostProcessor, type RawEncoding } from './post-processors.js';
+import type { Decoder } from './decoders.js';
+import { AddedTokenMatcher, type AddedToken } from './added-tokens.js';
+import { scanGpt2, type Scanner } from './scanners.js';
+import { cls, C_M, C_WS, utf8LenAt } from './unicode.js';
+import { writeFileAtomic } from './fs.js';
+import { tokenizerFromJSON } from './loaders/json.js';
+import { tokenizerFromTiktoken } from './loaders/tiktoken.js';
+import { tokenizerFromSentencePiece } from './loaders/sentencepiece.js';
+import { fromBytes } from './loaders/detect.js';
+import { tokenizerFromBertVocab, tokenizerFromGpt2 } from './loaders/vocab.js';
+
+export interface EncodeOptions { addSpecialTokens?: boolean }
+export interface TruncationOptions {
+  maxLength: number;
+  strategy?: 'longest_first' | 'only_first' | 'only_second';
+  direction?: 'right' | 'left';
+}
+export interface PaddingOptions {
+  /** 'longest' pads to the longest in the batch; a number pads to that fixed length. */
+  length?: 'longest' | number;
+  direction?: 'right' | 'left';
+  padId?: number;
+  padToken?: string;
+  padTypeId?: number;
+  padToMultipleOf?: number;
+}
+export type BatchInput = string | [string, string];
+
+export interface TokenizerParts {
+  model: Model;
+  normalizer?: Normalizer | null;
+  preTokenizer?: PreTokenizer | null;
+  postProcessor?: PostProcessor | null;
+  decoder?: Decoder | null;
+  addedTokens?: AddedToken[];
+  truncation?: TruncationOptions | null;
+  padding?: PaddingOptions | null;
+}
+
+export class Tokenizer {
+  readonly model: Model;
+  readonly normalizer: Normalizer | null;
+  readonly preTokenizer: PreTokenizer | null;
+  readonly postProcessor: PostProcessor | null;
+  readonly decoder: Decoder | null;
+  readonly addedTokens: AddedToken[];
+  truncation: TruncationOptions | null;
+  padding: PaddingOptions | null;
+  private rawMatcher!: AddedTokenMatcher;
+  private normMatcher!: AddedTokenMatcher;
+  private addedById = new Map<number, AddedToken>();
+  private addedByContent = new Map<string, AddedToken>();
+  /** Byte-level fast path: split raw text with this scanner and encode pieces from their bytes. */
+  private fast: { scan: Scanner; prefixSpace: boolean; bpe: BPE } | null = null;
+
+  constructor(p: TokenizerParts) {
+    this.model = p.model;
+    this.normalizer = p.normalizer ?? null;
+    this.preTokenizer = p.preTokenizer ?? null;
+    this.postProcessor = p.postProcessor ?? null;
+    this.decoder = p.decoder ?? null;
+    this.addedTokens = [];
+    this.truncation = p.truncation ?? null;
+    this.padding = p.padding ?? null;
+    this.addTokens(p.addedTokens ?? []);
+    this.detectFastPath();
+  }
+
+  /** Add tokens (special or not); ids must be given. */
+  addTokens(tokens: AddedToken[]): void {
+    for (const t of tokens) {
+      if (typeof t.content !== 'string' || !Number.isInteger(t.id) || t.id < 0) {
+        throw new TokenizerError('INVALID_FIELD', `added_tokens: each needs a string content and an integer id, got ${JSON.stringify(t)}`);
+      }
+      this.addedTokens.push(t);
+      this.addedById.set(t.id, t);
+      this.addedByContent.set(t.content, t);
+    }
+    this.rawMatcher = new AddedTokenMatcher(this.addedTokens.filter((t) => !(t.normalized && this.normalizer)));
+    this.normMatcher = new AddedTokenMatcher(this.addedTokens.filter((t) => t.normalized && this.normalizer));
+  }
+
+  private detectFastPath(): void {
+    const m = this.model;
+    if (!(m instanceof BPE) || !m.byteLevel || m.dropout !== null || m.continuingSubwordPrefix || m.endOfWordSuffix || this.normalizer) return;
+    const p = this.preTokenizer;
+    if (p instanceof ByteLevel && p.useRegex) this.fast = { scan: scanGpt2, prefixSpace: p.addPrefixSpace, bpe: m };
+    else if (p instanceof PreTokenizerSequence && p.pretokenizers.length === 2) {
+      const [a, b] = p.pretokenizers;
+      if (a instanceof Split && a.scanner && b instanceof ByteLevel && !b.useRegex && !b.addPrefixSpace) this.fast = { scan: a.scanner, prefixSpace: false, bpe: m };
+    }
+  }
+
+  // ---------------------------------------------------------------- encoding
+
+  /** Ids of one text (added tokens recognised, no post-processing). */
+  private encodeText(text: string, ids: number[], offs: number[] | null): void {
+    const segs = this.rawMatcher.split(text);
+    for (const seg of segs) {
+      if (seg.id >= 0) { ids.push(seg.id); offs?.push(seg.start, seg.end); continue; }
+      if (this.fast) { this.encodeFast(text, seg.start, seg.end, ids, offs); continue; }
+      const raw = seg.start === 0 && seg.end === text.length ? text : text.slice(seg.start, seg.end);
+      const norm = this.normalizer ? this.normalizer.normalize(raw) : raw;
+      const align = offs && this.normalizer ? alignment(raw, norm, this.normalizer) : null;
+      const sub = this.normMatcher.empty ? [{ start: 0, end: norm.length, id: -1 }] : this.normMatcher.split(norm);
+      for (const s of sub) {
+        if (s.id >= 0) { ids.push(s.id); if (offs) offs.push(...mapRange(align, seg.start, s.start, s.end)); continue; }
+        const part = s.start === 0 && s.end === norm.length ? norm : norm.slice(s.start, s.end);
+        this.encodeNormalized(part, seg.start + s.start, ids, offs ? { align, base: seg.start, off: s.start, out: offs, src: part } : null);
+      }
+    }
+  }
+
+  private encodeFast(text: string, a: number, b: number, ids: number[], offs: number[] | null): void {
+    const f = this.fast!;
+    let s = text, start = a, end = b, shift = 0;
+    if (f.prefixSpace && text.charCodeAt(a) !== 32) { s = ' ' + text.slice(a, b); start = 0; end = s.length; shift = 1; }
+    const ends: number[] = [];
+    f.scan(s, start, end, ends);
+    const bpe = f.bpe;
+    let p = start;
+    for (let k = 0; k < ends.length; k++) {
+      const e = ends[k]!;
+      const n0 = ids.length;
+      bpe.encodeRawPiece(s.slice(p, e), ids);
+      if (offs) byteOffsets(s, p, ids, n0, (id) => this.model.idToToken(id)!.length, offs, (x) => (shift ? Math.max(a, a + x - shift) : x));
+      p = e;
+    }
+  }
+
+  private encodeNormalized(s: string, base: number, ids: number[], o: { align: Int32Array | null; base: number; off: number; out: number[]; src: string } | null): void {
+    const strs: string[] = [], starts: number[] = [];
+    if (this.preTokenizer) this.preTokenizer.preTokenize(s, base, strs, starts);
+    else { strs.push(s); starts.push(base); }
+    const model = this.model;
+    const byteLevelPieces = this.preTokenizer ? containsByteLevel(this.preTokenizer) : false;
+    for (let k = 0; k < strs.length; k++) {
+      const n0 = ids.length;
+      model.tokenize(strs[k]!, ids);
+      if (o) this.pieceOffsets(strs[k]!, starts[k]! - base, ids, n0, byteLevelPieces, o);
+    }
+  }
+
+  /** Offsets of the tokens ids[n0..] of one piece; piece position `ps` is relative to the normalized part. */
+  private pieceOffsets(piece: string, ps: number, ids: number[], n0: number, byteLevelPieces: boolean, o: { align: Int32Array | null; base: number; off: number; out: number[]; src: string }): void {
+    const model = this.model;
+    let pos = 0; // position in the piece
+    // a replacement char prepended by Metaspace has no source position
+    const c0 = o.src.charCodeAt(ps);
+    const lead = piece.charCodeAt(0) === 0x2581 && c0 !== 32 && c0 !== 0x2581 ? 1 : 0;
+    for (let i = n0; i < ids.length; i++) {
+      const tok = model.idToToken(ids[i]!) ?? '';
+      let len: number;
+      if (byteLevelPieces) len = tok.length; // bytes, as piece chars are bytes too
+      else if (model.type === 'WordPiece' && i > n0 && tok.startsWith('##')) len = tok.length - 2;
+      else if (tok.startsWith('<0x') && tok.length === 6) len = 1 / 3; // byte fallback: share the char
+      else len = tok.length;
+      if (model.type === 'WordPiece' && (tok === (model as { unkToken?: string }).unkToken)) len = piece.length - pos;
+      const a = Math.max(0, Math.floor(pos) - lead), b = Math.max(0, Math.min(piece.length, Math.ceil(pos + len)) - lead);
+      pos += len;
+      const na = clampIndex(ps + a, o.src.length), nb = clampIndex(ps + b, o.src.length);
+      o.out.push(...mapRange(o.align, o.base, o.off + na, o.off + nb));
+    }
+  }
+
+  /** Encode one text (or pair) into an Encoding. */
+  encode(text: string, pair?: string | null, opts: EncodeOptions = {}): Encoding {
+    return this.encodeWith(text, pair ?? null, opts.addSpecialTokens ?? true, true, this.truncation);
+  }
+
+  /** Ids only (fastest path, no post-processing when addSpecialTokens is false). */
+  encodeIds(text: string, opts: EncodeOptions = {}): number[] {
+    if (opts.addSpecialTokens === false || !this.postProcessor) { const ids: number[] = []; this.encodeText(text, ids, null); return ids; }
+    return this.encodeWith(text, null, true, false, this.truncation).ids;
+  }
+
+  private raw(text: string, withOffsets: boolean): RawEncoding {
+    const ids: number[] = [];
+    const offs: number[] | null = withOffsets ? [] : null;
+    this.encodeText(text, ids, offs);
+    const tokens = new Array<string>(ids.length);
+    const special = new Array<number>(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const add = this.addedById.get(ids[i]!);
+      tokens[i] = add ? add.content : this.model.idToToken(ids[i]!) ?? '';
+      special[i] = add?.special ? 1 : 0;
+    }
+    let offsets: Array<[number, number]> | null = null;
+    if (offs) {
+      offsets = new Array(ids.length);
+      for (let i = 0; i < ids.length; i++) offsets[i] = [offs[2 * i]!, offs[2 * i + 1]!];
+      if (this.postProcessor instanceof ByteLevelProcessing && this.postProcessor.trimOffsets) {
+        for (const o of offsets) { while (o[0] < o[1] && cls(text.charCodeAt(o[0])) & C_WS) o[0]++; while (o[1] > o[0] && cls(text.charCodeAt(o[1] - 1)) & C_WS) o[1]--; }
+      }
+    }
+    return { ids, tokens, typeIds: new Array(ids.length).fill(0), special, offsets };
+  }
+
+  private encodeWith(text: string, pair: string | null, addSpecial: boolean, withOffsets: boolean, trunc: TruncationOptions | null): Encoding {
+    if (typeof text !== 'string' || (pair !== null && typeof pair !== 'string')) throw new TokenizerError('INVALID_ARGUMENT', 'encode: text (and pair) must be strings');
+    let a = this.raw(text, withOffsets);
+    let b = pair === null ? null : this.raw(pair, withOffsets);
+    if (b) b.typeIds.fill(1);
+    if (trunc) {
+      const added = addSpecial && this.postProcessor ? this.postProcessor.addedTokens(b !== null) : 0;
+      [a, b] = truncate(a, b, Math.max(0, trunc.maxLength - added), trunc);
+    }
+    let r: RawEncoding;
+    if (addSpecial && this.postProcessor) r = this.postProcessor.process(a, b);
+    else if (b) r = concatRaw(a, b);
+    else r = a;
+    return {
+      ids: r.ids, tokens: r.tokens, offsets: r.offsets ?? [], typeIds: r.typeIds,
+      specialTokensMask: r.special, attentionMask: new Array(r.ids.length).fill(1),
+    };
+  }
+
+  /** Encode many inputs, then pad them (options or the tokenizer's padding setting). */
+  encodeBatch(inputs: BatchInput[], opts: EncodeOptions & { padding?: PaddingOptions | null; truncation?: TruncationOptions | null } = {}): Encoding[] {
+    const trunc = opts.truncation === undefined ? this.truncation : opts.truncation;
+    const encs = inputs.map((x) => Array.isArray(x)
+      ? this.encodeWith(x[0], x[1], opts.addSpecialTokens ?? true, true, trunc)
+      : this.encodeWith(x, null, opts.addSpecialTokens ?? true, true, trunc));
+    const pad = opts.padding === undefined ? this.padding : opts.padding;
+    if (pad) this.pad(encs, pad);
+    return encs;
+  }
+
+  /** Pad encodings in place. */
+  pad(encs: Encoding[], p: PaddingOptions): void {
+    let len = p.length === undefined || p.length === 'longest' ? Math.max(0, ...encs.map((e) => e.ids.length)) : p.length;
+    if (!Number.isInteger(len) || len < 0) throw new TokenizerError('INVALID_ARGUMENT', `padding.length must be 'longest' or a non-negative integer, got ${p.length}`);
+    if (p.padToMultipleOf && len % p.padToMultipleOf) len += p.padToMultipleOf - (len % p.padToMultipleOf);
+    const padToken = p.padToken ?? '[PAD]';
+    const padId = p.padId ?? this.tokenToId(padToken) ?? 0;
+    const typeId = p.padTypeId ?? 0;
+    for (const e of encs) {
+      const n = len - e.ids.length;
+      if (n <= 0) continue;
+      const fill = <T>(arr: T[], v: T) => { const x = new Array<T>(n).fill(v); if (p.direction === 'left') arr.unshift(...x); else arr.push(...x); };
+      fill(e.ids, padId); fill(e.tokens, padToken); fill(e.typeIds, typeId); fill(e.attentionMask, 0); fill(e.specialTokensMask, 1);
+      fill(e.offsets, [0, 0] as [number, number]);
+      if (p.direction === 'left') for (let i = 0; i < n; i++) e.offsets[i] = [0, 0];
+      else for (let i = e.offsets.length - n; i < e.offsets.length; i++) e.offsets[i] = [0, 0];
+    }
+  }
+
+  // ---------------------------------------------------------------- decoding
+
+  idToToken(id: number): string | undefined { return this.addedById.get(id)?.content ?? this.model.idToToken(id); }
+  tokenToId(token: string): number | undefined { return this.addedByContent.get(token)?.id ?? this.model.tokenToId(token); }
+  getVocabSize(withAdded = true): number {
+    if (!withAdded) return this.model.getVocabSize();
+    let n = this.model.getVocabSize();
+    for (const t of this.addedTokens) if (this.model.idToToken(t.id) === undefined) n++;
+    return n;
+  }
+
+  decode(ids: ArrayLike<number>, opts: { skipSpecialTokens?: boolean } = {}): string {
+    const skip = opts.skipSpecialTokens ?? true;
+    const out: string[] = [];
+    let run: string[] = [];
+    const flush = () => { if (run.length) { out.push(...(this.decoder ? this.decoder.decodeChain(run) : [run.join(' ')])); run = []; } };
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const add = this.addedById.get(id);
+      if (add) {
+        if (skip && add.special) continue;
+        // added tokens are not run through the decoder, as in HF
+        flush();
+        out.push(add.content);
+        continue;
+      }
+      const t = this.model.idToToken(id);
+      if (t === undefined) throw new TokenizerError('INVALID_ARGUMENT', `decode: id ${id} is not in the vocabulary`);
+      run.push(t);
+    }
+    flush();
+    return this.decoder ? out.join('') : out.join(' ');
+  }
+
+  decodeBatch(batch: ArrayLike<number>[], opts: { skipSpecialTokens?: boolean } = {}): string[] {
+    return Array.from(batch, (ids) => this.decode(ids, opts));
+  }
+
+  /** Incremental decoding: `step(id)` returns new text, or null while a character is incomplete. */
+  decodeStream(opts: { skipSpecialTokens?: boolean } = {}): DecodeStream {
+    return new DecodeStream(this, opts.skipSpecialTokens ?? true);
+  }
+
+  // ---------------------------------------------------------------- serialization
+
+  toJSON(): Record<string, unknown> {
+    return {
+      version: '1.0',
+      truncation: this.truncation ? { direction: this.truncation.direction === 'left' ? 'Left' : 'Right', max_length: this.truncation.maxLength, strategy: { longest_first: 'LongestFirst', only_first: 'OnlyFirst', only_second: 'OnlySecond' }[this.truncation.strategy ?? 'longest_first'], stride: 0 } : null,
+      padding: this.padding ? {
+        strategy: this.padding.length === undefined || this.padding.length === 'longest' ? 'BatchLongest' : { Fixed: this.padding.length },
+        direction: this.padding.direction === 'left' ? 'Left' : 'Right', pad_to_multiple_of: this.padding.padToMultipleOf ?? null,
+        pad_id: this.padding.padId ?? 0, pad_type_id: this.padding.padTypeId ?? 0, pad_token: this.padding.padToken ?? '[PAD]',
+      } : null,
+      added_tokens: this.addedTokens.map((t) => ({ id: t.id, content: t.content, single_word: !!t.singleWord, lstrip: !!t.lstrip, rstrip: !!t.rstrip, normalized: !!t.normalized, special: !!t.special })),
+      normalizer: this.normalizer?.toJSON() ?? null,
+      pre_tokenizer: this.preTokenizer?.toJSON() ?? null,
+      post_processor: this.postProcessor?.toJSON() ?? null,
+      decoder: this.decoder?.toJSON() ?? null,
+      model: this.model.toJSON(),
+    };
+  }
+
+  toString(pretty = false): string { return JSON.stringify(this.toJSON(), null, pretty ? 2 : undefined); }
+
+  /** Write tokenizer.json atomically (temp file + rename). */
+  save(path: string, pretty = true): void { writeFileAtomic(path, this.toString(pretty)); }
+
+  static fromFile(path: string): Tokenizer { return loaders.fromBytes(readBytes(path), path); }
+  static fromBuffer(bytes: Uint8Array, name = 'buffer'): Tokenizer { return loaders.fromBytes(bytes, name); }
+  static fromJSON(json: string | Record<string, unknown>): Tokenizer { return loaders.fromJSON(json); }
+  static fromTiktoken(pathOrBytes: string | Uint8Array, opts: { name?: string; pattern?: string; specialTokens?: Record<string, number> } = {}): Tokenizer {
+    return loaders.fromTiktoken(typeof pathOrBytes === 'string' ? readBytes(pathOrBytes) : pathOrBytes, opts);
+  }
+  /** GPT-2 byte-level BPE from vocab.json + merges.txt. */
+  static fromGpt2Files(vocabJson: string | Uint8Array, mergesTxt: string | Uint8Array): Tokenizer {
+    const r = (x: string | Uint8Array) => (typeof x === 'string' ? readBytes(x) : x);
+    return tokenizerFromGpt2(r(vocabJson), r(mergesTxt));
+  }
+  /** BERT WordPiece from vocab.txt (uncased unless lowercase: false). */
+  static fromBertVocab(pathOrBytes: string | Uint8Array, opts: { lowercase?: boolean } = {}): Tokenizer {
+    return tokenizerFromBertVocab(typeof pathOrBytes === 'string' ? readBytes(pathOrBytes) : pathOrBytes, opts);
+  }
+  static fromSentencePiece(pathOrBytes: string | Uint8Array): Tokenizer {
+    return loaders.fromSentencePiece(typeof pathOrBytes === 'string' ? readBytes(pathOrBytes) : pathOrBytes);
+  }
+}
+
+const loaders = {
+  fromBytes: (b: Uint8Array, name: string) => fromBytes(b, name),
+  fromJSON: (j: string | Record<string, unknown>) => tokenizerFromJSON(j),
+  fromTiktoken: (b: Uint8Array, o: { name?: string; pattern?: string; specialTokens?: Record<string, number> }) => tokenizerFromTiktoken(b, o),
+  fromSentencePiece: (b: Uint8Array) => tokenizerFromSentencePiece(b),
+};
+
+export function readBytes(path: string): Uint8Array {
+  try { return readFileSync(path); } catch (e) { throw new TokenizerError('IO', `cannot read ${path}: ${(e as Error).message}`); }
+}
+
+export class DecodeStream {
+  private ids: number[] = [];
+  private prefix = '';
+  private prefixIndex = 0;
+  constructor(private readonly tok: Tokenizer, private readonly skip: boolean) {}
+  step(id: number): string | null {
+    this.ids.push(id);
+    const s = this.tok.decode(this.ids, { skipSpecialTokens: this.skip });
+    if (s.length > this.prefix.length && !s.endsWith('\ufffd') && s.startsWith(this.prefix)) {
+      const fresh = s.slice(this.prefix.length);
+      const newIndex = this.ids.length - this.prefixIndex;
+      this.ids = this.ids.slice(this.prefixIndex);
+      this.prefix = this.tok.decode(this.ids, { skipSpecialTokens: this.skip });
+      this.prefixIndex = newIndex;
+      return fresh;
+    }
+    return null;
+  }
+}
+
+function containsByteLevel(p: PreTokenizer): boolean {
+  if (p instanceof ByteLevel) return true;
+  if (p instanceof PreTokenizerSequence) return p.pretokenizers.some(containsByteLevel);
+  return false;
+}
+
+function clampIndex(x: number, n: number): number { return x < 0 ? 0 : x > n ? n : x; }
+
+/** Offsets of byte-level tokens ids[n0..] of the piece starting at p in s. */
+function byteOffsets(s: string, p: number, ids: number[], n0: number, tokBytes: (id: number) => number, out: number[], map: (x: number) => number): void {
+  let i = p;
+  for (let k = n0; k < ids.length; k++) {
+    let need = tokBytes(ids[k]!);
+    const a = i;
+    while (need > 0 && i < s.length) { const l = utf8LenAt(s, i); need -= l === 0 ? 0 : l; i++; if (l === 4) i++; }
+    out.push(map(a), map(i));
+  }
+}
+
+/**
+ * Map normalized positions back to the original: normalize cluster by cluster (a code point and
+ * its combining marks); when the pieces add up to the whole normalized string each output unit
+ * points at its cluster, otherwise positions are scaled.
+ */
+function alignment(raw: string, norm: string, n: Normalizer): Int32Array {
+  const al = new Int32Array(norm.length + 1);
+  if (raw === norm) { for (let i = 0; i <= norm.length; i++) al[i] = i; return al; }
+  let built = '';
+  const starts: number[] = [];
+  for (let i = 0; i < raw.length; ) {
+    const a = i;
+    i += raw.codePointAt(i)! > 0xffff ? 2 : 1;
+    while (i < raw.length && cls(raw.codePointAt(i)!) & C_M) i += raw.codePointAt(i)! > 0xffff ? 2 : 1;
+    const piece = n.normalize(raw.slice(a, i));
+    for (let k = 0; k < piece.length; k++) starts.push(a);
+    built += piece;
+  }
+  if (built === norm) { for (let i = 0; i < norm.length; i++) al[i] = starts[i]!; al[norm.length] = raw.length; return al; }
+  for (let i = 0; i <= norm.length; i++) al[i] = Math.round((i * raw.length) / Math.max(1, norm.length));
+  return al;
+}
+
+function mapRange(align: Int32Array | null, base: number, a: number, b: number): [number, number] {
+  if (!align) return [base + a, base + b];
+  const s = align[Math.min(a, align.length - 1)]!;
+  let e = b > a ? align[Math.min(b, align.length - 1)]! : s;
+  if (b > a && b < align.length - 1 && align[b] === align[b - 1]) { // inside one expanded cluster
+    let k = b; while (k < align.length - 1 && align[k] === align[b - 1]) k++; e = align[k]!;
+  }
+  return [base + s, base + Math.max(s, e)];
+}
+
+function concatRaw(a: RawEncoding, b: RawEncoding): RawEncoding {
+  return {
+    ids: [...a.ids, ...b.ids], tokens: [...a.tokens, ...b.tokens], typeIds: [...a.typeIds, ...b.typeIds],
+    special: [...a.special, ...b.special], offsets: a.offsets && b.offsets ? [...a.offsets, ...b.offsets] : null,
+  };
+}
+
+function cut(e: RawEncoding, n: number, left: boolean): RawEncoding {
+  if (e.ids.length <= n) return e;
+  const f = <T>(x: T[]) => (left ? x.slice(x.length - n) : x.slice(0, n));
+  return { ids: f(e.ids), tokens: f(e.tokens), typeIds: f(e.typeIds), special: f(e.special), offsets: e.offsets ? f(e.offsets) : null };
+}
+
+/** HF truncation strategies (without overflow). */
+function truncate(a: RawEncoding, b: RawEncoding | null, max: number, t: TruncationOptions): [RawEncoding, RawEncoding | null] {
+  const left = t.direction === 'left';
+  if (!b) {
+    if (t.strategy === 'only_second') { if (a.ids.length > max) throw new TokenizerError('INVALID_ARGUMENT', 'truncation only_second needs a pair'); return [a, b]; }
+    return [cut(a, max, left), null];
+  }
+  const n1 = a.ids.length, n2 = b.ids.length;
+  if (n1 + n2 <= max) return [a, b];
+  const strategy = t.strategy ?? 'longest_first';
+  if (strategy === 'only_first') {
+    if (n2 >= max) throw new TokenizerError('INVALID_ARGUMENT', `truncation only_first: the second sequence alone (${n2}) exceeds max_length`);
+    return [cut(a, max - n2, left), b];
+  }
+  if (strategy === 'only_second') {
+    if (n1 >= max) throw new TokenizerError('INVALID_ARGUMENT', `truncation only_second: the first sequence alone (${n1}) exceeds max_length`);
+    return [a, cut(b, max - n1, left)];
+  }
+  // longest_first: remove from the longer sequence one token at a time (ties: the second)
+  let l1 = n1, l2 = n2;
+  const half = Math.floor(max / 2);
+  if (l1 > half && l2 > half) { l1 = Math.ceil(max / 2); l2 = max - l1; if (n1 <= n2) { l1 = half; l2 = max - half; } }
+  else if (l1 > l2) l1 = max - l2;
+  else l2 = max - l1;
+  return [cut(a, l1, left), cut(b, l2, left)];
+}
