@@ -3,6 +3,9 @@
 import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { FUSED_OPS, REQUIRED_OPS, initBackend, listBackends } from '@tessera/core';
 import '@tessera/backend-cpu';
+import '@tessera/backend-wasm';
+import '@tessera/backend-webgpu';
+import '@tessera/backend-cuda';
 
 const names = [];
 const kernels = {};

@@ -1,4 +1,4 @@
-import type { Backend, BackendInfo, KernelConfig } from '@tessera/core';
+import { ArgumentError, type Backend, type BackendInfo, type KernelConfig } from '@tessera/core';
 import { CpuStorage } from './storage.js';
 import { cpuKernels } from './register-all.js';
 import { defaultThreads } from './util/env.js';
@@ -21,7 +21,10 @@ export interface CpuBackend extends Backend {
 }
 
 export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
-  const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new ArgumentError(`createCpuBackend: threads must be a positive integer, got ${threads}`);
+  }
   const matmul = new MatmulEngine(threads);
   return {
     name: 'cpu',

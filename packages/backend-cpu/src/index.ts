@@ -7,9 +7,8 @@ export { cpuKernels } from './register-all.js';
 export { CpuData, CpuStorage } from './storage.js';
 export type { MatmulEngine } from './util/matmul.js';
 
-// ---- Registration with core (to be filled in by the core engineer) -------------------------------
-// Once @tessera/core exports `registerBackend(name, factory, priority)`, register here, e.g.
-//   import { registerBackend } from '@tessera/core';
-//   registerBackend('cpu', () => createCpuBackend(), 0);
-// and make package.json's "sideEffects" list dist/index.{js,cjs} so bundlers keep this import.
-// --------------------------------------------------------------------------------------------------
+import { registerBackend } from '@tessera/core';
+import { createCpuBackend } from './cpu-backend.js';
+
+// Importing the package registers 'cpu': the portable fallback, below wasm / webgpu / cuda.
+registerBackend('cpu', () => createCpuBackend(), 10);

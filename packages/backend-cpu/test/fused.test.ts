@@ -128,6 +128,19 @@ describe('attention', () => {
     expectClose(got, want, 1e-5, 1e-6);
   });
 
+  it('reads q, k, v through their strides (k stored transposed, v shared by the batch)', () => {
+    const tq = 3, tk = 5;
+    const q = randn(B * tq * d), kT = randn(B * d * tk), v1 = randn(tk * dv);
+    const k = Array.from({ length: B * tk * d }, (_, q2) => {
+      const b = Math.floor(q2 / (tk * d)), j = Math.floor(q2 / d) % tk, t = q2 % d;
+      return kT[b * d * tk + t * tk + j];
+    });
+    const v = [...v1, ...v1];
+    const inputs = [f32(q, [B, tq, d]), view('float32', kT, [B, tk, d], [d * tk, 1, tk]), view('float32', v1, [B, tk, dv], [0, dv, 1])];
+    const [o] = run('attention', inputs, [out('float32', [B, tq, dv])], { scale: 0.5, causal: true, hasMask: false });
+    expectClose(read(o), reference(q, k, v, tq, tk, 0.5, true), 1e-5, 1e-6);
+  });
+
   it('a broadcast padding mask (strides 0 on query) with -inf, and a fully masked row gives zeros', () => {
     const tq = 3, tk = 4;
     const pad = [0, 0, -Infinity, -Infinity, /* batch 1 */ -Infinity, -Infinity, -Infinity, -Infinity];

@@ -41,6 +41,7 @@ describe('cpu storage', () => {
     expect(b.name).toBe('cpu');
     expect(b.info).toEqual({ description: 'pure TypeScript', threads: 3 });
     expect(createCpuBackend().info.threads).toBeGreaterThanOrEqual(1);
+    for (const threads of [0, 1.5, NaN]) expect(() => createCpuBackend({ threads })).toThrow(/positive integer/);
     b.dispose();
   });
 });

@@ -4,7 +4,7 @@
 // Without a GPU: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (SwiftShader: compare ratios).
 import { mkdirSync, chmodSync, existsSync } from 'node:fs';
 
-const N = Number(process.argv[2] ?? 1024), RUNS = Number(process.argv[3] ?? 5);
+const N = Number(process.argv[2] ?? 1024), RUNS = Number(process.argv[3] ?? 3);
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(ICD)) process.env.VK_ICD_FILENAMES = ICD;
 if (!process.env.XDG_RUNTIME_DIR) { mkdirSync('/tmp/tessera-xdg', { recursive: true }); chmodSync('/tmp/tessera-xdg', 0o700); process.env.XDG_RUNTIME_DIR = '/tmp/tessera-xdg'; }

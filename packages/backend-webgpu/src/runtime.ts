@@ -14,6 +14,7 @@ const SLOT_BYTES = 256; // minUniformBufferOffsetAlignment
 const SLOT_WORDS = SLOT_BYTES / 4;
 const SLOTS = 1024; // dispatches per submit, at most
 const POOL_LIMIT = 512 * 2 ** 20; // bytes of free buffers kept for reuse
+const DEFERRED_LIMIT = 256 * 2 ** 20; // freed-but-in-flight bytes that force a submit
 const USAGE_STORAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
 
 /** Size classes 2^k·{1, 1.25, 1.5, 1.75}: ≤25% waste, few distinct buckets. */
@@ -99,18 +100,37 @@ export class Runtime {
     return new GpuData(buffer, byteLength);
   }
 
+  /**
+   * Buffers freed while the unsubmitted batch still uses them go back to the pool only at submit:
+   * handing one out now would let a queue.writeBuffer (which runs before the batch) overtake the
+   * batch's reads, forcing a submit per uploaded scalar.
+   */
+  private deferred: GPUBuffer[] = [];
+  private deferredBytes = 0;
+
   free(d: GpuData): void {
-    const size = d.buffer.size;
+    const buffer = d.buffer;
+    d.buffer = undefined as unknown as GPUBuffer; // later use is a bug: make it loud
+    if (this.encoder && this.lastUse.get(buffer) === this.batch) {
+      this.deferred.push(buffer);
+      this.deferredBytes += buffer.size;
+      if (this.deferredBytes > DEFERRED_LIMIT) this.flush();
+      return;
+    }
+    this.recycle(buffer);
+  }
+
+  private recycle(buffer: GPUBuffer): void {
+    const size = buffer.size;
     if (this.pooledBytes + size > POOL_LIMIT) {
       // Destroying is deferred by WebGPU until queued work using it is done.
-      d.buffer.destroy();
+      buffer.destroy();
     } else {
       let list = this.pool.get(size);
       if (!list) this.pool.set(size, (list = []));
-      list.push(d.buffer);
+      list.push(buffer);
       this.pooledBytes += size;
     }
-    d.buffer = undefined as unknown as GPUBuffer; // later use is a bug: make it loud
   }
 
   write(d: GpuData, bytes: Uint8Array, byteOffset: number): void {
@@ -118,7 +138,9 @@ export class Runtime {
     // queue.writeBuffer runs before any not-yet-submitted dispatch: submit those that use `d` first.
     if (this.encoder && this.lastUse.get(d.buffer) === this.batch) this.flush();
     let src = bytes;
-    if (bytes.byteLength % 4 || bytes.buffer instanceof SharedArrayBuffer || bytes.byteOffset % 4) {
+    // SharedArrayBuffer only exists in cross-origin-isolated pages; Dawn rejects views of one.
+    const shared = typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer;
+    if (bytes.byteLength % 4 || shared || bytes.byteOffset % 4) {
       src = new Uint8Array((bytes.byteLength + 3) & ~3);
       src.set(bytes);
     }
@@ -226,6 +248,10 @@ export class Runtime {
     this.encoder = null;
     this.slots = 0;
     this.batch++;
+    const done = this.deferred;
+    this.deferred = [];
+    this.deferredBytes = 0;
+    for (const b of done) this.recycle(b);
   }
 
   async sync(): Promise<void> {

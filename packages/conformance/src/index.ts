@@ -77,3 +77,9 @@ export function runConformance(factory: BackendFactory, options: ConformanceOpti
     describe('memory', () => defineMemory(ctx));
   });
 }
+
+/** The suite's own check: its float64 references and finite differences reproduce the PyTorch fixtures. */
+export function runSelfTest(): void {
+  const ctx = new Ctx({ name: 'conformance-self-test' });
+  describe('conformance self-test (no backend)', () => defineSelfTest(ctx));
+}

@@ -9,6 +9,8 @@ export interface AddedToken {
   rstrip?: boolean;
   normalized?: boolean;
   special?: boolean;
+  /** false: never matched in input text (SentencePiece CONTROL pieces); only decoding knows it. */
+  matched?: boolean;
 }
 
 export interface Segment { start: number; end: number; id: number } // id -1: plain text

@@ -12,3 +12,4 @@ export * as decoders from './decoders.js';
 export type { AddedToken } from './added-tokens.js';
 export { TIKTOKEN_ENCODINGS, parseTiktoken } from './loaders/tiktoken.js';
 export { GPT2_PATTERN, R50K_PATTERN, CL100K_PATTERN, O200K_PATTERN } from './scanners.js';
+export { BpeTrainer, WordPieceTrainer, UnigramTrainer, type BpeTrainerOptions, type WordPieceTrainerOptions, type UnigramTrainerOptions, type UnigramLoss, type TrainerOptions, type TrainerProgress, type Corpus } from './trainers/index.js';

@@ -3,6 +3,7 @@ import { TokenizerError } from './errors.js';
 import type { Encoding } from './encoding.js';
 import type { Model } from './models/model.js';
 import { BPE } from './models/bpe.js';
+import { Unigram } from './models/unigram.js';
 import type { Normalizer } from './normalizers.js';
 import { ByteLevel, PreTokenizerSequence, Split, type PreTokenizer } from './pre-tokenizers.js';
 import { ByteLevelProcessing, type PostProcessor, type RawEncoding } from './post-processors.js';
@@ -84,8 +85,9 @@ export class Tokenizer {
       this.addedById.set(t.id, t);
       this.addedByContent.set(t.content, t);
     }
-    this.rawMatcher = new AddedTokenMatcher(this.addedTokens.filter((t) => !(t.normalized && this.normalizer)));
-    this.normMatcher = new AddedTokenMatcher(this.addedTokens.filter((t) => t.normalized && this.normalizer));
+    const matchable = this.addedTokens.filter((t) => t.matched !== false);
+    this.rawMatcher = new AddedTokenMatcher(matchable.filter((t) => !(t.normalized && this.normalizer)));
+    this.normMatcher = new AddedTokenMatcher(matchable.filter((t) => t.normalized && this.normalizer));
   }
 
   private detectFastPath(): void {
@@ -102,7 +104,7 @@ export class Tokenizer {
   // ---------------------------------------------------------------- encoding
 
   /** Ids of one text (added tokens recognised, no post-processing). */
-  private encodeText(text: string, ids: number[], offs: number[] | null): void {
+  private encodeText(text: string, ids: number[], offs: number[] | null, names: Map<number, string> | null = null): void {
     const segs = this.rawMatcher.split(text);
     for (const seg of segs) {
       if (seg.id >= 0) { ids.push(seg.id); offs?.push(seg.start, seg.end); continue; }
@@ -114,7 +116,7 @@ export class Tokenizer {
       for (const s of sub) {
         if (s.id >= 0) { ids.push(s.id); if (offs) offs.push(...mapRange(align, seg.start, s.start, s.end)); continue; }
         const part = s.start === 0 && s.end === norm.length ? norm : norm.slice(s.start, s.end);
-        this.encodeNormalized(part, seg.start + s.start, ids, offs ? { align, base: seg.start, off: s.start, out: offs, src: part } : null);
+        this.encodeNormalized(part, seg.start + s.start, ids, offs ? { align, base: seg.start, off: s.start, out: offs, src: part } : null, names);
       }
     }
   }
@@ -136,15 +138,21 @@ export class Tokenizer {
     }
   }
 
-  private encodeNormalized(s: string, base: number, ids: number[], o: { align: Int32Array | null; base: number; off: number; out: number[]; src: string } | null): void {
+  private encodeNormalized(s: string, base: number, ids: number[], o: { align: Int32Array | null; base: number; off: number; out: number[]; src: string } | null, names: Map<number, string> | null = null): void {
     const strs: string[] = [], starts: number[] = [];
     if (this.preTokenizer) this.preTokenizer.preTokenize(s, base, strs, starts);
     else { strs.push(s); starts.push(base); }
     const model = this.model;
     const byteLevelPieces = this.preTokenizer ? containsByteLevel(this.preTokenizer) : false;
+    const unigramUnk = model instanceof Unigram ? model.unkId : null;
     for (let k = 0; k < strs.length; k++) {
       const n0 = ids.length;
-      model.tokenize(strs[k]!, ids);
+      if (names && unigramUnk !== null) {
+        // HF reports the covered (normalized) text as the token of an unknown Unigram piece
+        const texts: string[] = [];
+        (model as Unigram).tokenize(strs[k]!, ids, texts);
+        for (let i = n0, t = 0; i < ids.length && t < texts.length; i++) if (ids[i] === unigramUnk) names.set(i, texts[t++]!);
+      } else model.tokenize(strs[k]!, ids);
       if (o) this.pieceOffsets(strs[k]!, starts[k]! - base, ids, n0, byteLevelPieces, o);
     }
   }
@@ -185,12 +193,13 @@ export class Tokenizer {
   private raw(text: string, withOffsets: boolean): RawEncoding {
     const ids: number[] = [];
     const offs: number[] | null = withOffsets ? [] : null;
-    this.encodeText(text, ids, offs);
+    const names = this.model instanceof Unigram && this.model.unkId !== null ? new Map<number, string>() : null;
+    this.encodeText(text, ids, offs, names);
     const tokens = new Array<string>(ids.length);
     const special = new Array<number>(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const add = this.addedById.get(ids[i]!);
-      tokens[i] = add ? add.content : this.model.idToToken(ids[i]!) ?? '';
+      tokens[i] = names?.get(i) ?? (add ? add.content : this.model.idToToken(ids[i]!) ?? '');
       special[i] = add?.special ? 1 : 0;
     }
     let offsets: Array<[number, number]> | null = null;

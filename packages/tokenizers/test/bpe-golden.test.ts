@@ -24,7 +24,7 @@ describe.each(['r50k_base', 'cl100k_base'])('byte-level BPE vs tiktoken %s', (na
     expect(mb(chunks)).toBeGreaterThanOrEqual(5);
     let mismatches = 0, tokens = 0;
     for (const c of chunks) {
-      const a = tok.encode(c).ids;
+      const a = tok.encodeIds(c);
       const b = ref.encode(c, 'all');
       tokens += b.length;
       if (a.length !== b.length || a.some((x, i) => x !== b[i])) mismatches++;
@@ -39,7 +39,7 @@ describe('o200k_base (RegExp split)', () => {
     const tok = Tokenizer.fromTiktoken(rank('o200k_base'), { name: 'o200k_base' });
     const ref = get_encoding('o200k_base');
     const chunks = [...EDGE_CASES, ...corpusChunks().slice(0, 250)];
-    for (const t of chunks) expect(tok.encode(t).ids, JSON.stringify(t.slice(0, 40))).toEqual(Array.from(ref.encode(t, 'all')));
+    for (const t of chunks) { const a = tok.encodeIds(t), b = ref.encode(t, 'all'); if (a.length !== b.length || a.some((x, i) => x !== b[i])) expect(a, JSON.stringify(t.slice(0, 40))).toEqual(Array.from(b)); }
   });
 });
 
@@ -50,8 +50,8 @@ describe('GPT-2 vocab.json + merges.txt and tokenizer.json agree with r50k', () 
     const files = Tokenizer.fromGpt2Files(join(__dirname, 'fixtures', 'gpt2', 'vocab.json'), join(__dirname, 'fixtures', 'gpt2', 'merges.txt'));
     for (const c of corpusChunks().slice(0, 120)) {
       const r = Array.from(ref.encode(c, 'all'));
-      expect(json.encode(c).ids).toEqual(r);
-      expect(files.encode(c).ids).toEqual(r);
+      expect(json.encodeIds(c)).toEqual(r);
+      expect(files.encodeIds(c)).toEqual(r);
     }
   });
 });

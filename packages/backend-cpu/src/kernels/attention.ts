@@ -4,23 +4,25 @@ import { FLOAT32, f32 } from '../util/arrays.js';
 /**
  * o = softmax(scale · q kᵀ + mask) v per batch and query row. Causal aligns bottom-right: query i
  * sees keys j <= i + (tk - tq). A row that sees no key (every score -inf) gives zeros, not NaN
- * (PyTorch's SDPA gives NaN there; zeros keep padded rows harmless).
+ * (PyTorch's SDPA gives NaN there; zeros keep padded rows harmless). Every input is read through
+ * its strides (core lists attention among the strided ops).
  */
 export default defineKernel('attention', {
   dtypes: FLOAT32,
   run: ({ inputs: [q, k, v, mask], outputs: [o], attrs: { scale, causal, hasMask } }) => {
     const [B, tq, d] = q.shape, tk = k.shape[1], dv = v.shape[2];
     const Q = f32(q), K = f32(k), V = f32(v), O = f32(o), M = hasMask ? f32(mask) : undefined;
+    const [qb, qr, qc] = q.strides, [kb, kr, kc] = k.strides, [vb, vr, vc] = v.strides;
     const s = new Float64Array(tk), acc = new Float64Array(dv);
     for (let b = 0; b < B; b++) {
       for (let i = 0; i < tq; i++) {
-        const qi = q.offset + (b * tq + i) * d, oi = o.offset + (b * tq + i) * dv;
+        const qi = q.offset + b * qb + i * qr, oi = o.offset + (b * tq + i) * dv;
         const seen = causal ? Math.min(tk, i + tk - tq + 1) : tk;
         let max = -Infinity;
         for (let j = 0; j < seen; j++) {
-          const kj = k.offset + (b * tk + j) * d;
+          const kj = k.offset + b * kb + j * kr;
           let dot = 0;
-          for (let t = 0; t < d; t++) dot += Q[qi + t] * K[kj + t];
+          for (let t = 0; t < d; t++) dot += Q[qi + t * qc] * K[kj + t * kc];
           let z = dot * scale;
           if (M) z += M[mask.offset + b * mask.strides[0] + i * mask.strides[1] + j * mask.strides[2]];
           s[j] = z;
@@ -32,8 +34,8 @@ export default defineKernel('attention', {
         for (let j = 0; j < seen; j++) {
           const p = Math.exp(s[j] - max);
           sum += p;
-          const vj = v.offset + (b * tk + j) * dv;
-          for (let t = 0; t < dv; t++) acc[t] += p * V[vj + t];
+          const vj = v.offset + b * vb + j * vr;
+          for (let t = 0; t < dv; t++) acc[t] += p * V[vj + t * vc];
         }
         for (let t = 0; t < dv; t++) O[oi + t] = acc[t] / sum;
       }

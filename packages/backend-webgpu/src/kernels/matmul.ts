@@ -3,52 +3,59 @@ import { gpu } from '../util/elementwise.js';
 import { UNIFORMS, bindings } from '../util/wgsl.js';
 
 /**
- * Tiled matmul: a 16x16 workgroup computes a 64x64 tile of C, 4x4 outputs per thread, staging
- * 64x16 slabs of A and B in workgroup memory. Strides (batch, row, col) of both operands come in
+ * Tiled matmul: a 16x16 workgroup computes a 128x128 tile of C, 8x8 outputs per thread (vec4
+ * accumulators), staging 128x8 slabs of A and B in workgroup memory. Strides (batch, row, col) of both operands come in
  * uniforms, so transposed and batch-broadcast (stride 0) views need no copy and no extra pipeline.
  */
-const TILE = 64, BK = 16;
+const TILE = 128, BK = 8;
+const R = ['a0.x', 'a0.y', 'a0.z', 'a0.w', 'a1.x', 'a1.y', 'a1.z', 'a1.w'];
+// The 8x8 outer product of one k step, unrolled in the source (SwiftShader's JIT does not unroll).
+const INNER = Array.from({ length: BK }, (_, kk) =>
+  `a0 = As[${kk * 32}u + l.y]; a1 = As[${kk * 32 + 16}u + l.y]; b0 = Bs[${kk * 32}u + l.x]; b1 = Bs[${kk * 32 + 16}u + l.x];\n    ` +
+  R.map((r, i) => `c${i}0 += ${r} * b0; c${i}1 += ${r} * b1;`).join(' ')).join('\n    ');
+const DECL = R.map((_, i) => `var c${i}0 = vec4<f32>(0.0); var c${i}1 = vec4<f32>(0.0);`).join(' ');
+// Thread rows 4·l.y + {0..3} and 64 + 4·l.y + {0..3}; columns likewise with l.x.
+const STORE = R.map((_, i) => {
+  const row = `row0 + ${i < 4 ? 0 : 64}u + l.y * 4u + ${i % 4}u`;
+  return `st(${row}, col0 + l.x * 4u, c${i}0, M, N, cb); st(${row}, col0 + 64u + l.x * 4u, c${i}1, M, N, cb);`;
+}).join('\n  ');
 const CODE = `${UNIFORMS}${bindings([['A', 'f32'], ['B', 'f32']], [['C', 'f32']])}
-var<workgroup> As: array<f32, ${TILE * BK}>;
-var<workgroup> Bs: array<f32, ${BK * TILE}>;
+// As[k][rows 4g..4g+3] and Bs[k][cols 4g..4g+3] as vec4 (g < 32): four workgroup loads feed 64 FMAs.
+var<workgroup> As: array<vec4<f32>, ${BK * 32}>;
+var<workgroup> Bs: array<vec4<f32>, ${BK * 32}>;
+fn ldA(base: i32, i: u32, k: u32, M: u32, K: u32, si: i32, sk: i32) -> f32 {
+  if (i < M && k < K) { return A[u32(base + i32(i) * si + i32(k) * sk)]; } return 0.0;
+}
+fn ldB(base: i32, k: u32, j: u32, N: u32, K: u32, sk: i32, sj: i32) -> f32 {
+  if (j < N && k < K) { return B[u32(base + i32(k) * sk + i32(j) * sj)]; } return 0.0;
+}
+fn st(r: u32, c: u32, v: vec4<f32>, M: u32, N: u32, cb: u32) {
+  if (r >= M) { return; }
+  for (var j = 0u; j < 4u; j++) { if (c + j < N) { C[cb + r * N + c + j] = v[j]; } }
+}
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) w: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>) {
   let M = pu(0u); let N = pu(1u); let K = pu(2u);
-  let b = w.z + pu(3u);
-  let aBase = pi(4u) + i32(b) * pi(5u); let sAi = pi(6u); let sAk = pi(7u);
-  let bBase = pi(8u) + i32(b) * pi(9u); let sBk = pi(10u); let sBj = pi(11u);
+  let bz = w.z + pu(3u);
+  let aBase = pi(4u) + i32(bz) * pi(5u); let sAi = pi(6u); let sAk = pi(7u);
+  let bBase = pi(8u) + i32(bz) * pi(9u); let sBk = pi(10u); let sBj = pi(11u);
   let row0 = w.y * ${TILE}u; let col0 = w.x * ${TILE}u;
   let tid = l.y * 16u + l.x;
-  var acc: array<f32, 16>;
-  for (var i = 0u; i < 16u; i++) { acc[i] = 0.0; }
+  let lk = tid / 32u; let lg = (tid % 32u) * 4u;
+  ${DECL}
+  var a0: vec4<f32>; var a1: vec4<f32>; var b0: vec4<f32>; var b1: vec4<f32>;
   for (var k0 = 0u; k0 < K; k0 += ${BK}u) {
-    for (var q = 0u; q < 4u; q++) {
-      let e = tid + q * 256u;
-      let r = e / ${BK}u; let kk = e % ${BK}u; let gi = row0 + r; let gk = k0 + kk;
-      var av = 0.0;
-      if (gi < M && gk < K) { av = A[u32(aBase + i32(gi) * sAi + i32(gk) * sAk)]; }
-      As[e] = av;
-      let kb = e / ${TILE}u; let c = e % ${TILE}u; let gj = col0 + c; let gkb = k0 + kb;
-      var bv = 0.0;
-      if (gj < N && gkb < K) { bv = B[u32(bBase + i32(gkb) * sBk + i32(gj) * sBj)]; }
-      Bs[e] = bv;
-    }
+    let k = k0 + lk; let i = row0 + lg; let j = col0 + lg;
+    As[tid] = vec4<f32>(ldA(aBase, i, k, M, K, sAi, sAk), ldA(aBase, i + 1u, k, M, K, sAi, sAk),
+                        ldA(aBase, i + 2u, k, M, K, sAi, sAk), ldA(aBase, i + 3u, k, M, K, sAi, sAk));
+    Bs[tid] = vec4<f32>(ldB(bBase, k, j, N, K, sBk, sBj), ldB(bBase, k, j + 1u, N, K, sBk, sBj),
+                        ldB(bBase, k, j + 2u, N, K, sBk, sBj), ldB(bBase, k, j + 3u, N, K, sBk, sBj));
     workgroupBarrier();
-    for (var kk = 0u; kk < ${BK}u; kk++) {
-      var a: array<f32, 4>; var bb: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) { a[i] = As[(l.y + 16u * i) * ${BK}u + kk]; bb[i] = Bs[kk * ${TILE}u + l.x + 16u * i]; }
-      for (var i = 0u; i < 4u; i++) { for (var j = 0u; j < 4u; j++) { acc[i * 4u + j] = fma(a[i], bb[j], acc[i * 4u + j]); } }
-    }
+    ${INNER}
     workgroupBarrier();
   }
-  let cBase = b * M * N;
-  for (var i = 0u; i < 4u; i++) {
-    let gi = row0 + l.y + 16u * i;
-    for (var j = 0u; j < 4u; j++) {
-      let gj = col0 + l.x + 16u * j;
-      if (gi < M && gj < N) { C[cBase + gi * N + gj] = acc[i * 4u + j]; }
-    }
-  }
+  let cb = bz * M * N;
+  ${STORE}
 }`;
 
 export default defineKernel('matmul', {

@@ -33,7 +33,15 @@ ${MAIN_256} {
     let w = philox(gi, pu(1u), pu(2u), pu(3u));
     let u1 = f32((w.x >> 8u) + 1u) * 5.9604644775390625e-8;
     let u2 = f32(w.y >> 8u) * 5.9604644775390625e-8;
-    Y[yo + gi] = bitcast<u32>(sqrt(-2.0 * log_(u1)) * cos_(6.283185307179586 * u2));
+    // cos(2π·u2) reduced exactly: 4·u2 is a multiple of 2^-22, so its quadrant and remainder are exact.
+    let f = 4.0 * u2; let q = round(f); let rf = f - q;
+    let th = rf * 1.5707963705062866; let tl = fma(rf, 1.5707963705062866, -th) + rf * -4.371139000186243e-8;
+    let c = sc_hl(th, tl, i32(q), true);
+    // sqrt(-2 ln u1) with ln's low bits and one Newton correction: within 2 ulp of the float64 stream.
+    let l = log_hl(u1); let h = -2.0 * l.x; let r0 = sqrt(h);
+    let rl = select((fma(-r0, r0, h) - 2.0 * l.y) / (2.0 * r0), 0.0, r0 == 0.0);
+    let p = r0 * c.x; let pl = fma(r0, c.x, -p) + r0 * c.y + rl * c.x;
+    Y[yo + gi] = bitcast<u32>(p + pl);
     return;
   }
   if (gi * 4u >= n) { return; }

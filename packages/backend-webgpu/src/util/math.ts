@@ -34,12 +34,18 @@ export const SIGMOID = /* wgsl */ `fn sigmoid_(x: f32) -> f32 { return 1.0 / (1.
  * Cody-Waite reduction by π/2 (three-part constant) and cephes' single-precision polynomials.
  */
 export const SINCOS = /* wgsl */ `
-fn sc_poly(r: f32, q: i32, wantCos: bool) -> f32 {
-  let z = r * r;
-  let s = r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
-  let c = 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+fn sc_poly(r: f32, q: i32, wantCos: bool) -> f32 { let v = sc_hl(r, 0.0, q, wantCos); return v.x + v.y; }
+// sin / cos of the reduced argument r + rl as hi + lo (two-sums keep the bits randn needs).
+fn sc_hl(r: f32, rl: f32, q: i32, wantCos: bool) -> vec2<f32> {
+  let z = r * r; let ze = fma(r, r, -z);
+  let ts = r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+  let sh = r + ts; let sl = (r - sh) + ts;
+  let hz = 0.5 * z; let tc = z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+  let c1 = 1.0 - hz; let e1 = (1.0 - c1) - hz;
+  let ch = c1 + tc; let cl = ((c1 - ch) + tc) + e1 - 0.5 * ze;
   let k = (q + select(0, 1, wantCos)) & 3;
-  var v = s; if ((k & 1) == 1) { v = c; }
+  var v = vec2<f32>(sh, sl + ch * rl);
+  if ((k & 1) == 1) { v = vec2<f32>(ch, cl - sh * rl); }
   return select(v, -v, k >= 2);
 }
 fn sc_q(x: f32) -> f32 { return round(x * 0.6366197723675814); }
@@ -53,6 +59,11 @@ export const LOG = /* wgsl */ `
 fn log_(x0: f32) -> f32 {
   let bits = bitcast<u32>(x0);
   if (x0 <= 0.0 || bits >= 0x7f800000u) { return log(x0); }
+  let r = log_hl(x0); return r.x + r.y;
+}
+// log(x0) as an unevaluated sum hi + lo (for finite x0 > 0): callers that go on computing (randn) keep the extra bits.
+fn log_hl(x0: f32) -> vec2<f32> {
+  let bits = bitcast<u32>(x0);
   var e: i32; var m: f32;
   if (bits < 0x00800000u) { let b2 = bitcast<u32>(x0 * 8388608.0); e = i32(b2 >> 23u) - 126 - 23; m = bitcast<f32>((b2 & 0x807fffffu) | 0x3f000000u); }
   else { e = i32(bits >> 23u) - 126; m = bitcast<f32>((bits & 0x807fffffu) | 0x3f000000u); }
@@ -67,6 +78,9 @@ fn log_(x0: f32) -> f32 {
   let fe = f32(e);
   y += -2.12194440e-4 * fe;
   y += -0.5 * z;
-  return x + y + 0.693359375 * fe;
+  let s1 = x + y; let e1 = (x - s1) + y;
+  let c = 0.693359375 * fe; let s2 = c + s1;
+  let bb = s2 - c; let e2 = (c - (s2 - bb)) + (s1 - bb);
+  return vec2<f32>(s2, e1 + e2);
 }
 `;

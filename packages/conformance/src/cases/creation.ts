@@ -54,13 +54,13 @@ export function defineCreation(ctx: Ctx): void {
     const s = tc.tensor(3.5);
     expect(s.shape).toEqual([]);
     expect(s.size).toBe(1);
-    expect(s.item()).toBe(3.5);
+    expect((await s.numbers())[0]).toBe(3.5);
     const flat = tc.tensor([1, 2, 3, 4, 5, 6], { shape: [3, 2] });
     expect(flat.shape).toEqual([3, 2]);
     expect(await flat.array()).toEqual([[1, 2], [3, 4], [5, 6]]);
     const sc = tc.scalar(2.25);
     expect(sc.shape).toEqual([]);
-    expect(sc.item()).toBe(2.25);
+    expect((await sc.numbers())[0]).toBe(2.25);
     const si = tc.scalar(3, { dtype: 'int32' });
     expect(si.dtype).toBe('int32');
   });

@@ -119,14 +119,25 @@ export function parseSentencePiece(bytes: Uint8Array): SentencePieceModel {
   return m;
 }
 
-const SPACE = [0xe2, 0x96, 0x81];
+const te = new TextEncoder();
+const td = new TextDecoder();
 /** SentencePiece's own normalizer: longest-match char map, extra-space removal, dummy prefix, ▁ escaping. */
 export class SentencePieceNormalizer implements Normalizer {
   readonly type = 'SentencePiece';
   private map: CharsMap | null;
   private asciiPlain: boolean[] = [];
-  constructor(readonly spec: Pick<SentencePieceModel, 'charsmap' | 'addDummyPrefix' | 'removeExtraWhitespaces' | 'escapeWhitespaces' | 'treatWhitespaceAsSuffix'>) {
+  /** User-defined symbols by first byte, longest first: copied through without normalization. */
+  private user = new Map<number, Uint8Array[]>();
+  constructor(readonly spec: Pick<SentencePieceModel, 'charsmap' | 'addDummyPrefix' | 'removeExtraWhitespaces' | 'escapeWhitespaces' | 'treatWhitespaceAsSuffix'>, userDefined: string[] = []) {
     this.map = spec.charsmap.length ? new CharsMap(spec.charsmap) : null;
+    for (const u of userDefined) {
+      const b = new TextEncoder().encode(u);
+      if (b.length === 0) continue;
+      const list = this.user.get(b[0]!) ?? [];
+      list.push(b);
+      list.sort((x, y) => y.length - x.length);
+      this.user.set(b[0]!, list);
+    }
     const found: number[] = [];
     for (let c = 0; c < 128; c++) {
       found.length = 0;
@@ -136,6 +147,15 @@ export class SentencePieceNormalizer implements Normalizer {
   }
   private prefix(b: Uint8Array, pos: number, found: number[]): [Uint8Array, number] {
     const c = b[pos]!;
+    const cands = this.user.size ? this.user.get(c) : undefined;
+    if (cands) {
+      for (const u of cands) {
+        if (pos + u.length > b.length) continue;
+        let k = 1;
+        while (k < u.length && b[pos + k] === u[k]) k++;
+        if (k === u.length) return [b.subarray(pos, pos + k), k];
+      }
+    }
     if (this.map && !(c < 128 && this.asciiPlain[c] && (pos + 1 >= b.length || b[pos + 1]! < 128))) {
       found.length = 0;
       this.map.prefixes(b, pos, b.length, found);
@@ -146,36 +166,63 @@ export class SentencePieceNormalizer implements Normalizer {
     const len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
     return [b.subarray(pos, Math.min(b.length, pos + len)), Math.min(len, b.length - pos)];
   }
+  private inBuf = new Uint8Array(1024);
+  private outBuf = new Uint8Array(1024);
+  private found: number[] = [];
   normalize(s: string): string {
-    const b = new TextEncoder().encode(s);
-    const out: number[] = [];
-    const found: number[] = [];
+    if (this.inBuf.length < s.length * 3 + 4) this.inBuf = new Uint8Array(s.length * 3 + 64);
+    const n = te.encodeInto(s, this.inBuf).written!;
+    const b = this.inBuf;
+    let out = this.outBuf, len = 0;
+    const put = (x: number) => {
+      if (len === out.length) { const g = new Uint8Array(out.length * 2); g.set(out); out = this.outBuf = g; }
+      out[len++] = x;
+    };
+    const found = this.found;
     const { removeExtraWhitespaces: rm, escapeWhitespaces: esc, addDummyPrefix: dummy, treatWhitespaceAsSuffix: suffix } = this.spec;
+    const ws = () => { if (esc) { put(0xe2); put(0x96); put(0x81); } else put(32); };
+    const plain = this.asciiPlain, user = this.user.size > 0;
+    // a byte copied as is: ASCII without a char-map entry, not starting a multi-byte key or a user symbol
+    const isPlain = (pos: number) => {
+      const c = b[pos]!;
+      return c < 128 && (!this.map || (plain[c]! && (pos + 1 >= n || b[pos + 1]! < 128))) && !(user && this.user.has(c));
+    };
     let pos = 0;
     if (rm) {
-      while (pos < b.length) { const [r, l] = this.prefix(b, pos, found); if (!(r.length === 1 && r[0] === 32)) break; pos += l; }
+      while (pos < n) {
+        if (isPlain(pos)) { if (b[pos] !== 32) break; pos++; continue; }
+        const [r, l] = this.prefix(b.subarray(0, n), pos, found);
+        if (!(r.length === 1 && r[0] === 32)) break;
+        pos += l;
+      }
     }
-    if (pos >= b.length) return '';
-    const ws = () => { if (esc) out.push(...SPACE); else out.push(32); };
+    if (pos >= n) return '';
     if (dummy && !suffix) ws();
     let prevSpace = rm;
-    while (pos < b.length) {
-      const [r, l] = this.prefix(b, pos, found);
+    while (pos < n) {
+      if (isPlain(pos)) {
+        const c = b[pos++]!;
+        if (c === 32) { if (!prevSpace) { if (esc) { put(0xe2); put(0x96); put(0x81); } else put(32); prevSpace = true; } }
+        else { put(c); prevSpace = false; }
+        if (!rm) prevSpace = false;
+        continue;
+      }
+      const [r, l] = this.prefix(b.subarray(0, n), pos, found);
       let k = 0;
       if (prevSpace) while (k < r.length && r[k] === 32) k++;
       if (k < r.length) {
-        for (let i = k; i < r.length; i++) { if (esc && r[i] === 32) out.push(...SPACE); else out.push(r[i]!); }
+        for (let i = k; i < r.length; i++) { if (esc && r[i] === 32) { put(0xe2); put(0x96); put(0x81); } else put(r[i]!); }
         prevSpace = r[r.length - 1] === 32;
       }
       pos += l;
       if (!rm) prevSpace = false;
     }
     if (rm) {
-      const sp = esc ? SPACE : [32];
-      while (out.length >= sp.length && sp.every((x, i) => out[out.length - sp.length + i] === x)) out.length -= sp.length;
+      if (esc) while (len >= 3 && out[len - 3] === 0xe2 && out[len - 2] === 0x96 && out[len - 1] === 0x81) len -= 3;
+      else while (len >= 1 && out[len - 1] === 32) len--;
     }
     if (dummy && suffix) ws();
-    return new TextDecoder().decode(Uint8Array.from(out));
+    return td.decode(out.subarray(0, len));
   }
   toJSON(): Record<string, unknown> {
     throw new TokenizerError('UNSUPPORTED', 'a tokenizer loaded from a SentencePiece .model cannot be saved as tokenizer.json yet');
@@ -197,8 +244,8 @@ export function tokenizerFromSentencePiece(bytes: Uint8Array): Tokenizer {
   const decoders = [new MetaspaceDecoder('\u2581', m.addDummyPrefix ? 'always' : 'never', true)];
   return new Tokenizer({
     model,
-    normalizer: new SentencePieceNormalizer(m),
+    normalizer: new SentencePieceNormalizer(m, m.pieces.filter((p) => p.type === PieceType.USER_DEFINED).map((p) => p.piece)),
     decoder: m.byteFallback ? new DecoderSequence([new ByteFallbackDecoder(), new FuseDecoder(), ...decoders]) : new DecoderSequence(decoders),
-    addedTokens: m.pieces.flatMap((p, i) => (p.type === PieceType.CONTROL ? [{ id: i, content: p.piece, special: true, normalized: false }] : [])),
+    addedTokens: m.pieces.flatMap((p, i) => (p.type === PieceType.CONTROL ? [{ id: i, content: p.piece, special: true, normalized: false, matched: false }] : [])),
   });
 }

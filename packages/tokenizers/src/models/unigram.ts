@@ -18,6 +18,16 @@ export interface UnigramOptions {
 }
 
 const K_UNK_PENALTY = 10;
+const FLT_MIN = 1.1754943508222875e-38;
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : c >= 0xdc00 && c <= 0xdfff ? 0 : 3;
+  }
+  return n;
+}
 
 export class Unigram implements Model {
   readonly type = 'Unigram' as const;
@@ -32,9 +42,11 @@ export class Unigram implements Model {
   private nodeId: Int32Array;
   private nodes = 1;
   private readonly byteIds = new Int32Array(256).fill(-1);
-  private cache = new Map<string, number[]>();
+  private cache = new Map<string, number[] & { unk?: string[] }>();
   private readonly cacheCapacity: number;
   private readonly excluded: Set<number>;
+  /** 1 for user-defined pieces (SentencePiece USER_DEFINED). */
+  readonly userDefined: Uint8Array;
 
   constructor(o: UnigramOptions) {
     if (!Array.isArray(o.vocab) || o.vocab.length === 0) throw new TokenizerError('INVALID_FIELD', 'model.vocab must be a non-empty array of [piece, score]');
@@ -53,8 +65,16 @@ export class Unigram implements Model {
       if (!this.vocab.has(e[0])) this.vocab.set(e[0], i);
       if (!this.excluded.has(i) && !user.has(i)) { if (e[1] < min) min = e[1]; if (e[1] > max) max = e[1]; }
     });
-    if (min === Infinity) { min = 0; max = 0; }
-    for (const u of user) if (u >= 0 && u < this.pieces.length) this.scores[u] = this.pieces[u]!.length * max - 0.1;
+    if (min === Infinity) min = 0;
+    // SentencePiece starts max_score_ at FLT_MIN and resets it to 0 when nothing exceeds it
+    if (!(max > FLT_MIN)) max = 0;
+    this.userDefined = new Uint8Array(this.pieces.length);
+    for (const u of user) {
+      if (!(u >= 0 && u < this.pieces.length)) continue;
+      this.userDefined[u] = 1;
+      // SentencePiece (optimized encoder): utf-8 length * max_score_ (float) - 0.1 (double)
+      this.scores[u] = this.float32 ? Math.fround(utf8Length(this.pieces[u]!) * Math.fround(max)) - 0.1 : this.pieces[u]!.length * max - 0.1;
+    }
     const unk = o.unkId ?? null;
     if (unk !== null && (!Number.isInteger(unk) || unk < 0 || unk >= o.vocab.length)) throw new TokenizerError('INVALID_FIELD', `model.unk_id ${unk} is out of range (vocab has ${o.vocab.length} pieces)`);
     this.unkId = unk;
@@ -97,13 +117,21 @@ export class Unigram implements Model {
   private bestStart = new Int32Array(256);
   private bestId = new Int32Array(256);
 
-  tokenize(s: string, out: number[]): void {
+  /**
+   * Append the ids of `s` to `out`. When `unkTexts` is given, the covered text of each unknown
+   * token emitted (consecutive unknowns fused, as HF reports them) is pushed to it in order.
+   */
+  tokenize(s: string, out: number[], unkTexts?: string[]): void {
     const n = s.length;
     if (n === 0) return;
     const cacheable = n < 256;
     if (cacheable) {
       const hit = this.cache.get(s);
-      if (hit !== undefined) { for (let i = 0; i < hit.length; i++) out.push(hit[i]!); return; }
+      if (hit !== undefined) {
+        for (let i = 0; i < hit.length; i++) out.push(hit[i]!);
+        if (unkTexts && hit.unk) unkTexts.push(...hit.unk);
+        return;
+      }
     }
     if (this.bestScore.length < n + 1) {
       this.bestScore = new Float64Array(n + 1); this.bestStart = new Int32Array(n + 1); this.bestId = new Int32Array(n + 1);
@@ -128,8 +156,11 @@ export class Unigram implements Model {
         if (id < 0) continue;
         const end = k + 1;
         if (end - pos === w) hasSingle = true;
-        const cand = f32 ? Math.fround(base + scores[id]!) : base + scores[id]!;
-        if (start[end] === -1 || cand > score[end]! || (f32 && cand === score[end]!)) { score[end] = cand; start[end] = pos; bid[end] = id; }
+        // Strictly greater: among equal scores the node found first (earliest start, then
+        // shortest piece) wins, as in SentencePiece and HF. SentencePiece adds in double (the
+        // piece score is a double there) and stores the path score as float.
+        const cand = base + scores[id]!;
+        if (start[end] === -1 || cand > score[end]!) { score[end] = f32 ? Math.fround(cand) : cand; start[end] = pos; bid[end] = id; }
       }
       if (!hasSingle) {
         const end = pos + w;
@@ -143,7 +174,7 @@ export class Unigram implements Model {
     const ends: number[] = [];
     for (let e = n; e > 0; e = start[e]!) { ids.push(bid[e]!); ends.push(e); }
     ids.reverse(); ends.reverse();
-    const res: number[] = [];
+    const res: number[] & { unk?: string[] } = [];
     let prevUnk = false;
     let a = 0;
     for (let k = 0; k < ids.length; k++) {
@@ -157,7 +188,9 @@ export class Unigram implements Model {
           if (ok) { for (const b of bytes) res.push(this.byteIds[b]!); prevUnk = false; a = e; continue; }
         }
         if (this.unkId === null) throw new TokenizerError('INVALID_ARGUMENT', `Unigram: ${JSON.stringify(s.slice(a, e))} has no piece and the model has no unk_id`);
-        if (!prevUnk) res.push(this.unkId);
+        const text = s.slice(a, e);
+        res.unk ??= [];
+        if (!prevUnk) { res.push(this.unkId); res.unk.push(text); } else res.unk[res.unk.length - 1] += text;
         prevUnk = true;
       } else { res.push(id); prevUnk = false; }
       a = e;
@@ -167,6 +200,7 @@ export class Unigram implements Model {
       this.cache.set(s, res);
     }
     for (let i = 0; i < res.length; i++) out.push(res[i]!);
+    if (unkTexts && res.unk) unkTexts.push(...res.unk);
   }
 
   toJSON(): Record<string, unknown> {

@@ -1,0 +1,13 @@
+import { defineKernel } from '@tessera/core';
+import type { CudaBackend } from '../cuda-backend.js';
+import { ALL_DTYPES, DT, addr, coalesce, numel } from '../util/ops.js';
+
+// f16 / bf16 round to nearest even; float -> int truncates then wraps; -> bool is x != 0.
+export default defineKernel<'cast', CudaBackend>('cast', {
+  dtypes: ALL_DTYPES,
+  run: ({ backend: { native }, inputs: [x], outputs: [y] }) => {
+    const c = coalesce(x!.shape, [x!.strides, y!.strides]);
+    if (numel(c.shape) === 0) return;
+    native.cast(DT[x!.dtype], DT[y!.dtype], addr(x!), addr(y!), c.shape, c.strides[0]!, c.strides[1]!);
+  },
+});

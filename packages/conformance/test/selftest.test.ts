@@ -1,0 +1,3 @@
+import { runSelfTest } from '../src/index.js';
+
+runSelfTest();
