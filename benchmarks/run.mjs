@@ -5,8 +5,11 @@ import { readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import os from 'node:os';
-import { PROFILES, measure, withTimeout, HangError, resultsTable, headlineLines } from './lib/harness.mjs';
+import { PROFILES, warmUp, timedRounds, withTimeout, HangError, resultsTable, headlineLines } from './lib/harness.mjs';
 import { tesseraAdapters } from './lib/tessera.mjs';
+import { installNodeWebGpu } from './lib/webgpu-env.mjs';
+
+await installNodeWebGpu(); // before any backend loads: every WebGPU impl shares one adapter
 
 const here = dirname(fileURLToPath(import.meta.url));
 const modulesIn = (dir) => readdirSync(join(here, dir)).filter((f) => f.endsWith('.mjs')).sort();
@@ -86,7 +89,6 @@ async function main() {
   }
 
   const results = [];
-  const skip = (impl, c, note) => { results.push({ impl, case: c, note }); log(`[${suite.name}] ${c} ${impl}: ${note}`); };
 
   // correctness first, on small odd shapes, every element: a benchmark of a wrong result is worthless
   const wrong = {}; // impl -> op -> reason
@@ -116,36 +118,51 @@ async function main() {
     const spec = suite.ops[c.op];
     const inputs = spec.inputs(c.params, 42);
     const work = spec.work(c.params);
+    const rows = []; // this case's rows, in impl order
+    const entries = []; // impls that get timed
+    // 1. per impl: skip rules, upload inputs, first call (checked), warm-up
     for (const impl of ready) {
-      if (!impl.ops[c.op]) { skip(impl.name, c.name, `skipped: adapter has no ${c.op}`); continue; }
-      if (hung.has(impl.name)) { skip(impl.name, c.name, `NOT RUN: this impl hung earlier: ${hung.get(impl.name)}`); continue; }
-      if (wrong[impl.name]?.[c.op]) { skip(impl.name, c.name, `NOT TIMED: ${wrong[impl.name][c.op]}`); continue; }
+      const row = { impl: impl.name, case: c.name };
+      rows.push(row);
       const prev = speed[impl.name]?.[c.op];
-      if (prev && work / prev.rate > profile.maxRunMs) {
-        skip(impl.name, c.name, `skipped: projected ${(work / prev.rate / 1000).toFixed(1)} s/run from its ${prev.case} speed > ${profile.maxRunMs / 1000} s cap (--max-run-s)`);
-        continue;
+      if (!impl.ops[c.op]) row.note = `skipped: adapter has no ${c.op}`;
+      else if (hung.has(impl.name)) row.note = `NOT RUN: this impl hung earlier: ${hung.get(impl.name)}`;
+      else if (wrong[impl.name]?.[c.op]) row.note = `NOT TIMED: ${wrong[impl.name][c.op]}`;
+      else if (prev && work / prev.rate > profile.maxRunMs) {
+        row.note = `skipped: projected ${(work / prev.rate / 1000).toFixed(1)} s/run from its ${prev.case} speed > ${profile.maxRunMs / 1000} s cap (--max-run-s)`;
       }
-      let r;
+      if (row.note) { log(`[${suite.name}] ${c.name} ${impl.name}: ${row.note}`); continue; }
+      let runner;
       try {
-        r = await impl.ops[c.op](c.params, inputs);
-        let bad = null;
-        const m = await measure(r, profile, (out) => {
-          const check = spec.check(c.params, inputs, out);
-          if (!check.ok) bad = check.detail;
-        });
-        if (bad) { skip(impl.name, c.name, `NOT TIMED: wrong result: ${bad}`); continue; }
-        const row = { impl: impl.name, case: c.name, ms: m.ms, minMs: m.minMs, runs: m.runs };
-        if (spec.flops) row.gflops = spec.flops(c.params) / (m.ms * 1e6);
-        results.push(row);
-        (speed[impl.name] ??= {})[c.op] = { rate: work / m.ms, case: c.name };
-        log(`[${suite.name}] ${c.name} ${impl.name}: ${m.ms.toFixed(2)} ms (median of ${m.runs}${row.gflops ? `, ${row.gflops.toFixed(1)} GFLOP/s` : ''})`);
+        runner = await impl.ops[c.op](c.params, inputs);
+        const { firstMs, firstOut } = await warmUp(runner, profile);
+        const check = spec.check(c.params, inputs, firstOut);
+        if (!check.ok) throw new Error(`wrong result: ${check.detail}`);
+        entries.push({ impl, row, runner, firstMs });
       } catch (e) {
-        skip(impl.name, c.name, `failed: ${firstLine(e)}`);
+        row.note = `${/^wrong/.test(e.message) ? 'NOT TIMED' : 'failed'}: ${firstLine(e)}`;
         if (e instanceof HangError) hung.set(impl.name, `${c.name}: ${firstLine(e)}`);
-      } finally {
-        r?.dispose();
+        log(`[${suite.name}] ${c.name} ${impl.name}: ${row.note}`);
+        runner?.dispose();
       }
     }
+    // 2. timed runs, interleaved across impls
+    await timedRounds(entries, profile);
+    for (const e of entries) {
+      e.runner.dispose();
+      const { row } = e;
+      if (e.error) {
+        row.note = `failed: ${firstLine(e.error)}`;
+        if (e.error instanceof HangError) hung.set(row.impl, `${c.name}: ${firstLine(e.error)}`);
+        log(`[${suite.name}] ${c.name} ${row.impl}: ${row.note}`);
+        continue;
+      }
+      Object.assign(row, { ms: e.ms, minMs: e.minMs, runs: e.runs });
+      if (spec.flops) row.gflops = spec.flops(c.params) / (e.ms * 1e6);
+      (speed[row.impl] ??= {})[c.op] = { rate: work / e.ms, case: c.name };
+      log(`[${suite.name}] ${c.name} ${row.impl}: ${e.ms.toFixed(2)} ms (median of ${e.runs}${row.gflops ? `, ${row.gflops.toFixed(1)} GFLOP/s` : ''})`);
+    }
+    results.push(...rows);
   }
   for (const impl of ready) {
     if (!hung.has(impl.name)) await withTimeout(Promise.resolve(impl.teardown?.()), 10000).catch(() => {});

@@ -31,6 +31,8 @@ const forward = (x) => {
   return matmul(h2, w3).add(b3);
 };
 
+const losses = [];
+let accuracy = 0;
 for (let step = 1; step <= 400; step++) {
   tidy(() => {
     const loss = crossEntropy(forward(data.x), data.y);
@@ -44,7 +46,18 @@ for (let step = 1; step <= 400; step++) {
     });
     if (step === 1 || step % 50 === 0) {
       const acc = forward(data.x).argmax(1).eq(data.y).to('float32').mean().item();
+      losses.push(loss.item());
+      accuracy = acc;
       console.log(`step ${String(step).padStart(3)}  loss ${loss.item().toFixed(4)}  accuracy ${(acc * 100).toFixed(1)}%  live tensors ${memory().numTensors}`);
     }
   });
+}
+
+// `--check` (used by npm test): the loss must fall and the spirals must be separated
+if (process.argv.includes('--check')) {
+  const [first, last] = [losses[0], losses[losses.length - 1]];
+  if (!(last < first * 0.5 && accuracy > 0.9)) {
+    console.error(`mlp: training did not converge (loss ${first} -> ${last}, accuracy ${accuracy})`);
+    process.exit(1);
+  }
 }

@@ -29,31 +29,52 @@ export function withTimeout(promise, ms) {
 }
 
 /**
- * Runs `runner.run()` per the profile. `onFirst(out)` checks the first output (throws to abort).
- * @returns {Promise<{ms: number, minMs: number, runs: number, warmups: number}>}
+ * First call (its output goes to `onFirst`, which checks it), then warm-up calls per the profile.
+ * @returns {Promise<{firstMs: number, firstOut: ArrayLike<number>}>}
  */
-export async function measure(runner, profile, onFirst) {
-  const t = () => performance.now();
-  const call = () => withTimeout(runner.run(), profile.hangMs);
-  let t0 = t();
-  const first = await call();
-  const firstMs = t() - t0;
-  onFirst(first);
+export async function warmUp(runner, profile) {
+  const t0 = performance.now();
+  const firstOut = await withTimeout(runner.run(), profile.hangMs);
+  const firstMs = performance.now() - t0;
   let warmups = 1;
-  const warmStart = t();
-  while (warmups < profile.maxWarmup && firstMs < profile.warmupMs && t() - warmStart < profile.warmupMs) {
-    await call();
+  const start = performance.now();
+  while (warmups < profile.maxWarmup && firstMs < profile.warmupMs && performance.now() - start < profile.warmupMs) {
+    await withTimeout(runner.run(), profile.hangMs);
     warmups++;
   }
-  const times = [];
-  const minRuns = firstMs > 1000 ? profile.minRunsSlow : profile.minRuns;
-  const start = t();
-  while (times.length < minRuns || (times.length < profile.maxRuns && t() - start < profile.budgetMs)) {
-    t0 = t();
-    await call();
-    times.push(t() - t0);
+  return { firstMs, firstOut };
+}
+
+/**
+ * Timed runs of several impls of one case, interleaved: each round calls every impl still running
+ * once (rotating who goes first), so load that comes and goes on a shared machine hits all impls
+ * alike and the ratios stay meaningful. Each impl stops after minRuns (minRunsSlow when its first
+ * call took > 1 s) once its own timed total passes budgetMs, or at maxRuns.
+ * @param {{runner, firstMs: number}[]} entries  filled in with times: number[] (and error on failure)
+ */
+export async function timedRounds(entries, profile) {
+  for (const e of entries) e.times = [];
+  const active = [...entries];
+  for (let round = 0; active.length; round++) {
+    const order = active.map((_, i) => active[(i + round) % active.length]);
+    for (const e of order) {
+      try {
+        const t0 = performance.now();
+        await withTimeout(e.runner.run(), profile.hangMs);
+        e.times.push(performance.now() - t0);
+      } catch (err) {
+        e.error = err;
+      }
+      const spent = e.times.reduce((a, b) => a + b, 0);
+      const minRuns = e.firstMs > 1000 ? profile.minRunsSlow : profile.minRuns;
+      if (e.error || e.times.length >= profile.maxRuns || (e.times.length >= minRuns && spent >= profile.budgetMs)) {
+        active.splice(active.indexOf(e), 1);
+      }
+    }
   }
-  return { ms: median(times), minMs: Math.min(...times), runs: times.length, warmups };
+  for (const e of entries) {
+    if (!e.error) Object.assign(e, { ms: median(e.times), minMs: Math.min(...e.times), runs: e.times.length });
+  }
 }
 
 const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));

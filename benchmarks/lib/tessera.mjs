@@ -60,9 +60,12 @@ export async function tesseraAdapters() {
 
 function tesseraAdapter(T, backend, version) {
   const opts = { backend };
-  // Each runner computes, reads back with `await t.data()`, and frees what it made.
+  // Each runner computes, reads back with `await t.data()`, and frees what it made. Ops follow their
+  // inputs' backend; the global one is selected too (runs of impls are interleaved) for any
+  // constant an op may create.
   const runner = (inputs, compute) => ({
     async run() {
+      if (T.getBackend().name !== backend) await T.setBackend(backend);
       const y = compute();
       const out = await y.data();
       y.dispose();
@@ -73,11 +76,12 @@ function tesseraAdapter(T, backend, version) {
   return {
     name: `tessera-${backend}`,
     async setup() {
-      await T.setBackend(backend);
-      const info = T.getBackend?.()?.info ?? {};
+      const b = await T.setBackend(backend);
+      await b.whenThreadsReady?.(); // wasm starts its workers in the background
+      const info = b.info ?? {};
       const threads = info.threads ?? info.numThreads;
-      const notes = Object.entries(info).filter(([k]) => k !== 'threads' && k !== 'numThreads')
-        .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join('; ');
+      const notes = Object.entries(info).filter(([k]) => !['threads', 'numThreads'].includes(k))
+        .map(([k, v]) => (k === 'description' ? String(v) : `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`)).join('; ');
       return { version: `@tessera/core ${version}`, threads, notes };
     },
     ops: {

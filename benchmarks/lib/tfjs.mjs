@@ -16,9 +16,11 @@ export function tfjsAdapter({ name, backend, load }) {
   const use = async () => {
     if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to start`);
   };
-  // Each runner computes, reads back with `await t.data()`, and frees the result.
+  // Each runner computes, reads back with `await t.data()`, and frees the result. tfjs-cpu and
+  // tfjs-wasm share one engine and runs are interleaved, so every run selects its backend first.
   const runner = (inputs, compute) => ({
     async run() {
+      await use();
       const y = tf.tidy(compute);
       const out = await y.data();
       y.dispose();

@@ -1,11 +1,7 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
+  ...packageBuild,
   shims: true, // import.meta.url in the CJS build (locates build/Release/*.node)
-  target: 'es2022',
 });

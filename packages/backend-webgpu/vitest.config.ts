@@ -1,15 +1,6 @@
-import { defineConfig } from 'vitest/config';
-import { fileURLToPath } from 'node:url';
+import { packageTests } from '../../vitest.shared';
 
-const src = (p: string) => fileURLToPath(new URL(`../${p}/src/index.ts`, import.meta.url));
-
-export default defineConfig({
-  resolve: {
-    alias: {
-      '@tessera/core': src('core'),
-      '@tessera/conformance': src('conformance'),
-    },
-  },
+export default packageTests({
   // One GPU device per file; files in parallel would fight for the 2 cores SwiftShader uses.
   test: { testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false, pool: 'forks' },
 });

@@ -31,4 +31,5 @@ export {
   adamwUpdate, type CrossEntropyOptions, type AttentionOptions, type AdamWOptions,
 } from './ops/nn.js';
 export { formatTensor } from './format.js';
-export { numel, contiguousStrides, broadcastShapes } from './layout.js';
+export { numel, contiguousStrides, broadcastShapes, coalesce, type Coalesced } from './layout.js';
+export { nodeBuiltin, defaultThreads } from './platform.js';

@@ -151,3 +151,33 @@ export function viewStrides(l: Layout, shape: readonly number[]): number[] | nul
   }
   return out;
 }
+
+/** A strided iteration space after coalescing: shape, and each operand's strides along it. */
+export interface Coalesced {
+  shape: number[];
+  /** strides[q][d]: operand q's stride along dim d. */
+  strides: number[][];
+}
+
+/**
+ * For kernel authors: drop size-1 dims and merge neighbouring dims wherever every operand is
+ * contiguous across them, so contiguous and scalar-broadcast operands become one flat row.
+ * A space with a zero-size dim becomes shape [0].
+ */
+export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Coalesced {
+  if (shape.some((n) => n === 0)) return { shape: [0], strides: strides.map(() => [0]) };
+  const out: Coalesced = { shape: [], strides: strides.map(() => []) };
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = out.shape.length - 1;
+    if (last >= 0 && strides.every((s, q) => out.strides[q]![last] === s[d]! * n)) {
+      out.shape[last]! *= n;
+      strides.forEach((s, q) => { out.strides[q]![last] = s[d]!; });
+    } else {
+      out.shape.push(n);
+      strides.forEach((s, q) => { out.strides[q]!.push(s[d]!); });
+    }
+  }
+  return out;
+}

@@ -1,25 +1,8 @@
 /** Feature detection without Node-only imports, so the bundle also loads in browsers. */
 
-interface NodeProcessLike {
-  versions?: { node?: string };
-  getBuiltinModule?: (id: string) => unknown;
-}
+import { nodeBuiltin } from '@tessera/core';
 
-/** A Node builtin module (Node >= 20.16 has process.getBuiltinModule), undefined elsewhere. */
-export function nodeBuiltin<T>(id: string): T | undefined {
-  const p = (globalThis as { process?: NodeProcessLike }).process;
-  if (!p?.versions?.node || typeof p.getBuiltinModule !== 'function') return undefined;
-  return p.getBuiltinModule(id) as T | undefined;
-}
-
-/** Logical cores: os.availableParallelism in Node, navigator.hardwareConcurrency in browsers. */
-export function defaultThreads(): number {
-  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
-  const n = os
-    ? (os.availableParallelism?.() ?? os.cpus().length)
-    : (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  return Math.max(1, Math.floor(n ?? 1));
-}
+export { defaultThreads, nodeBuiltin } from '@tessera/core';
 
 /** What the pool needs of a worker in either world. */
 export interface WorkerHandle {

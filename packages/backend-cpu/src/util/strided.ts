@@ -1,30 +1,9 @@
 /**
- * Strided iteration shared by every elementwise kernel. Views are first coalesced: size-1 dims
- * dropped and neighbouring dims merged wherever every operand is contiguous across them, so a
- * contiguous or scalar-broadcast operand becomes one flat loop and most others two.
+ * Strided iteration shared by every elementwise kernel. Views are first coalesced (core's
+ * `coalesce`), so a contiguous or scalar-broadcast operand becomes one flat loop and most others two.
  */
-export interface Coalesced {
-  shape: number[];
-  /** strides[q][d]: operand q's stride along dim d. */
-  strides: number[][];
-}
-
-export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Coalesced {
-  const out: Coalesced = { shape: [], strides: strides.map(() => []) };
-  for (let d = 0; d < shape.length; d++) {
-    const n = shape[d];
-    if (n === 1) continue;
-    const last = out.shape.length - 1;
-    if (last >= 0 && strides.every((s, q) => out.strides[q][last] === s[d] * n)) {
-      out.shape[last] *= n;
-      strides.forEach((s, q) => { out.strides[q][last] = s[d]; });
-    } else {
-      out.shape.push(n);
-      strides.forEach((s, q) => { out.strides[q].push(s[d]); });
-    }
-  }
-  return out;
-}
+export { coalesce, type Coalesced } from '@tessera/core';
+import type { Coalesced } from '@tessera/core';
 
 /** True when the view is row-major contiguous from its offset. */
 export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {

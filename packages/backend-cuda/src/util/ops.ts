@@ -1,4 +1,6 @@
-import { BYTES_PER_ELEMENT, type DType, type KernelArgs, type TensorView } from '@tessera/core';
+import {
+  BYTES_PER_ELEMENT, coalesce as coalesceViews, contiguousStrides, numel, type Coalesced, type DType, type KernelArgs, type TensorView,
+} from '@tessera/core';
 import type { CudaBackend } from '../cuda-backend.js';
 import type { Ptr } from '../addon.js';
 
@@ -24,38 +26,14 @@ export const addr = (v: TensorView): Ptr => (v.data as number) + v.offset * BYTE
 
 export const MAX_DIMS = 8;
 
-/** Drop size-1 dims and merge neighbours where every operand is contiguous across them. */
-export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const out = { shape: [] as number[], strides: strides.map(() => [] as number[]) };
-  if (shape.some((n) => n === 0)) return { shape: [0], strides: strides.map(() => [0]) };
-  for (let d = 0; d < shape.length; d++) {
-    const n = shape[d]!;
-    if (n === 1) continue;
-    const last = out.shape.length - 1;
-    if (last >= 0 && strides.every((s, q) => out.strides[q]![last] === s[d]! * n)) {
-      out.shape[last]! *= n;
-      strides.forEach((s, q) => { out.strides[q]![last] = s[d]!; });
-    } else {
-      out.shape.push(n);
-      strides.forEach((s, q) => { out.strides[q]!.push(s[d]!); });
-    }
-  }
+/** Core's coalescing, limited to the dims the native descriptors hold. */
+export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Coalesced {
+  const out = coalesceViews(shape, strides);
   if (out.shape.length > MAX_DIMS) throw new Error(`cuda: views with more than ${MAX_DIMS} non-mergeable dims are not supported`);
   return out;
 }
 
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) { s[d] = acc; acc *= shape[d]!; }
-  return s;
-}
-
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+export { contiguousStrides, numel };
 
 /** [outer, n] of a contiguous tensor over its last axis. */
 export function rows(v: TensorView): [number, number] {
