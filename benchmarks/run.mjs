@@ -73,6 +73,8 @@ async function main() {
   const profile = { ...PROFILES[args.quick ? 'quick' : 'full'] };
   if (args.maxRunS) profile.maxRunMs = args.maxRunS * 1000;
   const suite = await import(pathToFileURL(join(here, 'suites', `${args.suite}.mjs`)).href);
+  // A suite that is not made of per-impl ops (tokenizers) runs itself and prints its own report.
+  if (typeof suite.run === 'function') return suite.run(args);
   const { impls, problems } = await loadImpls(suite, args.only);
 
   // setup: an impl that cannot start is listed with its reason, never dropped silently
@@ -159,6 +161,7 @@ async function main() {
       }
       Object.assign(row, { ms: e.ms, minMs: e.minMs, runs: e.runs });
       if (spec.flops) row.gflops = spec.flops(c.params) / (e.ms * 1e6);
+      if (spec.samples) row.samplesPerSec = spec.samples(c.params) * 1000 / e.ms;
       (speed[row.impl] ??= {})[c.op] = { rate: work / e.ms, case: c.name };
       log(`[${suite.name}] ${c.name} ${row.impl}: ${e.ms.toFixed(2)} ms (median of ${e.runs}${row.gflops ? `, ${row.gflops.toFixed(1)} GFLOP/s` : ''})`);
     }
@@ -190,8 +193,9 @@ async function main() {
       suite: suite.name,
       quick: args.quick,
       machine,
-      rows: results.filter((r) => r.ms != null).map(({ impl, case: c, ms, minMs, runs, gflops }) =>
-        ({ impl, case: c, ms: +ms.toFixed(4), minMs: +minMs.toFixed(4), runs, ...(gflops != null ? { gflops: +gflops.toFixed(3) } : {}) })),
+      rows: results.filter((r) => r.ms != null).map(({ impl, case: c, ms, minMs, runs, gflops, samplesPerSec }) =>
+        ({ impl, case: c, ms: +ms.toFixed(4), minMs: +minMs.toFixed(4), runs, ...(gflops != null ? { gflops: +gflops.toFixed(3) } : {}),
+          ...(samplesPerSec != null ? { samplesPerSec: +samplesPerSec.toFixed(1), stepsPerSec: +(1000 / ms).toFixed(2) } : {}) })),
       skipped: [
         ...results.filter((r) => r.ms == null).map((r) => ({ impl: r.impl, case: r.case, reason: r.note })),
         ...problems.map((p) => ({ impl: p.impl, case: '*', reason: p.reason })),

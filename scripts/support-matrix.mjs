@@ -16,7 +16,8 @@ for (const name of listBackends()) {
     names.push(name);
     kernels[name] = new Set(b.kernels.map((k) => k.op));
   } catch (e) {
-    notes.push(`- \`${name}\`: not started here (${e.message})`);
+    const twin = listBackends().includes(`${name}-sim`) ? ` Its kernels are the same sources as \`${name}-sim\`'s.` : '';
+    notes.push(`- \`${name}\`: not started here (${e.message.split('. ')[0]}).${twin}`);
   }
 }
 const row = (op, fused) =>

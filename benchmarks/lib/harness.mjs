@@ -93,8 +93,10 @@ export function table(header, rows, rightAligned) {
  */
 export function resultsTable(suite, results) {
   const hasFlops = results.some((r) => r.gflops != null);
+  const hasSamples = results.some((r) => r.samplesPerSec != null);
   const base = (impl, c) => results.find((r) => r.impl === impl && r.case === c && r.ms != null);
   const header = ['case', 'impl', 'median ms', 'min ms', 'runs', ...(hasFlops ? ['GFLOP/s'] : []),
+    ...(hasSamples ? ['steps/s', 'samples/s'] : []),
     ...suite.baselines.map((b) => `× vs ${b}`), 'note'];
   const right = header.map((h, i) => i >= 2 && h !== 'note');
   const rows = results.map((r) => {
@@ -105,6 +107,7 @@ export function resultsTable(suite, results) {
       measured ? fmtMs(r.minMs) : '—',
       measured ? String(r.runs) : '—',
       ...(hasFlops ? [r.gflops != null ? r.gflops.toFixed(r.gflops >= 10 ? 1 : 2) : '—'] : []),
+      ...(hasSamples ? (r.samplesPerSec != null ? [(1000 / r.ms).toFixed(1), r.samplesPerSec.toFixed(0)] : ['—', '—']) : []),
       ...suite.baselines.map((b) => {
         const bl = base(b, r.case);
         return measured && bl ? fmtRatio(bl.ms / r.ms) : '—';
@@ -126,7 +129,8 @@ export function headlineLines(suite, results) {
     }
     const r = b.ms / a.ms;
     const verdict = goal == null ? '' : r >= goal ? `  (goal ≥${goal}×: met)` : `  (goal ≥${goal}×: NOT met)`;
-    out.push(`${impl} vs ${baseline} at ${c}: ${r >= 1 ? `${fmtRatio(r)} faster` : `${fmtRatio(1 / r)} slower`} (${fmtMs(a.ms)} ms vs ${fmtMs(b.ms)} ms)${verdict}`);
+    const sps = a.samplesPerSec != null ? `; ${a.samplesPerSec.toFixed(0)} vs ${b.samplesPerSec.toFixed(0)} samples/s` : '';
+    out.push(`${impl} vs ${baseline} at ${c}: ${r >= 1 ? `${fmtRatio(r)} faster` : `${fmtRatio(1 / r)} slower`} (${fmtMs(a.ms)} ms vs ${fmtMs(b.ms)} ms${sps})${verdict}`);
   }
   return out;
 }

@@ -58,6 +58,8 @@ export async function tesseraAdapters() {
   return { adapters: names.map((n) => tesseraAdapter(core, n, version)), problems };
 }
 
+const trainAdam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 }; // = suites/train.mjs ADAM
+
 function tesseraAdapter(T, backend, version) {
   const opts = { backend };
   // Each runner computes, reads back with `await t.data()`, and frees what it made. Ops follow their
@@ -105,6 +107,53 @@ function tesseraAdapter(T, backend, version) {
         await T.setBackend(backend);
         const X = T.tensor(x, { shape: [n], ...opts });
         return runner([X], () => T.gelu(X, { approximate: 'none' }));
+      },
+      // One training step per run (`steps` in verify cases): forward, mean cross-entropy, backward,
+      // adamwUpdate (weightDecay 0, as tfjs's Adam) + assign for every parameter; returns the losses.
+      async trainStep({ dims, batch, steps = 1 }, { params, x, y }, adam = trainAdam) {
+        await T.setBackend(backend);
+        const P = params.map((p, i) => {
+          const shape = i % 2 ? [p.length] : [dims[i / 2], dims[i / 2 + 1]];
+          return T.tensor(p, { shape, requiresGrad: true, ...opts });
+        });
+        const moments = P.map((p) => ({ m: T.zerosLike(p), v: T.zerosLike(p) }));
+        const X = T.tensor(x, { shape: [batch, dims[0]], ...opts });
+        const Y = T.tensor(y, { shape: [batch], dtype: 'int32', ...opts });
+        let step = 0;
+        const last = P.length / 2 - 1;
+        const forward = () => {
+          let h = X;
+          for (let l = 0; l <= last; l++) {
+            h = T.matmul(h, P[2 * l]).add(P[2 * l + 1]);
+            if (l < last) h = T.relu(h);
+          }
+          return h;
+        };
+        return {
+          async run() {
+            if (T.getBackend().name !== backend) await T.setBackend(backend);
+            const out = new Float32Array(steps);
+            for (let s = 0; s < steps; s++) {
+              step++;
+              const loss = T.tidy(() => {
+                const l = T.crossEntropy(forward(), Y);
+                l.backward();
+                P.forEach((p, i) => {
+                  const r = T.adamwUpdate(p, p.grad, moments[i].m, moments[i].v, { ...adam, weightDecay: 0, step });
+                  p.assign(r.param);
+                  moments[i].m.assign(r.m);
+                  moments[i].v.assign(r.v);
+                  p.grad = null;
+                });
+                return l;
+              });
+              out[s] = (await loss.data())[0];
+              loss.dispose();
+            }
+            return out;
+          },
+          dispose() { for (const t of [...P, ...moments.flatMap((o) => [o.m, o.v]), X, Y]) t.dispose(); },
+        };
       },
     },
     async teardown() {},

@@ -60,6 +60,37 @@ export function tfjsAdapter({ name, backend, load }) {
         const X = tf.tensor1d(x);
         return runner([X], () => tf.mul(tf.mul(X, 0.5), tf.add(tf.erf(tf.mul(X, Math.SQRT1_2)), 1)));
       },
+      // One training step per run (`steps` in verify cases): optimizer.minimize over tf.variables with
+      // tf.train.adam (tfjs has no AdamW; weight decay is 0 on every impl); returns the losses.
+      async trainStep({ dims, batch, steps = 1 }, { params, x, y }) {
+        await use();
+        const P = params.map((p, i) => tf.variable(i % 2 ? tf.tensor1d(p) : tf.tensor2d(p, [dims[i / 2], dims[i / 2 + 1]])));
+        const X = tf.tensor2d(x, [batch, dims[0]]);
+        const Y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), dims[dims.length - 1]), 'float32'));
+        const opt = tf.train.adam(1e-3, 0.9, 0.999, 1e-8); // = suites/train.mjs ADAM
+        const last = P.length / 2 - 1;
+        const lossFn = () => {
+          let h = X;
+          for (let l = 0; l <= last; l++) {
+            h = tf.add(tf.matMul(h, P[2 * l]), P[2 * l + 1]);
+            if (l < last) h = tf.relu(h);
+          }
+          return tf.neg(tf.mean(tf.sum(tf.mul(Y, tf.logSoftmax(h, -1)), -1)));
+        };
+        return {
+          async run() {
+            await use();
+            const out = new Float32Array(steps);
+            for (let s = 0; s < steps; s++) {
+              const loss = opt.minimize(lossFn, true, P);
+              out[s] = (await loss.data())[0];
+              loss.dispose();
+            }
+            return out;
+          },
+          dispose() { for (const t of [...P, X, Y]) t.dispose(); opt.dispose(); },
+        };
+      },
     },
     async teardown() {},
   };

@@ -174,4 +174,19 @@ struct AttnArgs {
   float scale; bool causal;
 };
 void launch_attention(const AttnArgs& a, cudaStream_t st);
+// attention_bwd.cu (flash-style backward, float32). q / k / v / dout / mask are strided views (the
+// mask may broadcast, stride 0); dq [B, tq, d], dk [B, tk, d], dv_out [B, tk, dv] are contiguous.
+// ws: attention_backward_workspace(a) bytes of device memory (logsumexp and D per query).
+struct AttnBwdArgs {
+  long long B, tq, tk, d, dv;
+  const void* q; long long sqb, sqt, sqd;
+  const void* k; long long skb, skt, skd;
+  const void* v; long long svb, svt, svd;
+  const void* mask; int mask_dtype; long long smb, smq, smk;
+  const void* dout; long long sob, sot, sod;
+  float* dq; float* dk; float* dv_out;
+  float scale; bool causal;
+};
+size_t attention_backward_workspace(const AttnBwdArgs& a);
+void launch_attention_backward(const AttnBwdArgs& a, float* ws, cudaStream_t st);
 }  // namespace tessera

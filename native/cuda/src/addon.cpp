@@ -261,6 +261,31 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   return undef(info);
 }
 
+// (B, tq, tk, d, dv, q, sqb, sqt, sqd, k, skb, skt, skd, v, svb, svt, svd, mask, maskDtype, smb, smq, smk,
+//  dout, sob, sot, sod, dq, dk, dv, scale, causal) -- float32
+Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
+  AttnBwdArgs a{};
+  a.B = i64(info, 0); a.tq = i64(info, 1); a.tk = i64(info, 2); a.d = i64(info, 3); a.dv = i64(info, 4);
+  a.q = ptr(info, 5); a.sqb = i64(info, 6); a.sqt = i64(info, 7); a.sqd = i64(info, 8);
+  a.k = ptr(info, 9); a.skb = i64(info, 10); a.skt = i64(info, 11); a.skd = i64(info, 12);
+  a.v = ptr(info, 13); a.svb = i64(info, 14); a.svt = i64(info, 15); a.svd = i64(info, 16);
+  a.mask = ptr(info, 17); a.mask_dtype = i32(info, 18); a.smb = i64(info, 19); a.smq = i64(info, 20); a.smk = i64(info, 21);
+  a.dout = ptr(info, 22); a.sob = i64(info, 23); a.sot = i64(info, 24); a.sod = i64(info, 25);
+  a.dq = (float*)ptr(info, 26); a.dk = (float*)ptr(info, 27); a.dv_out = (float*)ptr(info, 28);
+  a.scale = f32(info, 29); a.causal = info[30].ToBoolean();
+  const size_t bytes = attention_backward_workspace(a);
+  float* ws = bytes ? (float*)allocator().alloc(bytes) : nullptr;
+  try {
+    launch_attention_backward(a, ws, device::stream());
+    device::check("attention backward kernel");
+  } catch (...) {
+    if (ws) allocator().free(ws);
+    throw;
+  }
+  if (ws) allocator().free(ws);  // stream-ordered: safe after the enqueued kernels
+  return undef(info);
+}
+
 Napi::Object Setup(Napi::Env env, Napi::Object exports) {
 #define EXPORT(name, fn) exports.Set(name, Napi::Function::New(env, guard<fn>, name))
   EXPORT("init", Init); EXPORT("alloc", Alloc); EXPORT("free", Free); EXPORT("write", Write); EXPORT("readSync", ReadSync);
@@ -270,6 +295,7 @@ Napi::Object Setup(Napi::Env env, Napi::Object exports) {
   EXPORT("reduce", Reduce); EXPORT("softmax", Softmax); EXPORT("layerNorm", LayerNorm); EXPORT("rmsNorm", RmsNorm);
   EXPORT("crossEntropy", CrossEntropy); EXPORT("indexSelect", IndexSelect); EXPORT("gather", Gather); EXPORT("scatterAdd", ScatterAdd);
   EXPORT("random", Random); EXPORT("adamw", AdamW); EXPORT("matmul", Matmul); EXPORT("attention", Attention);
+  EXPORT("attentionBackward", AttentionBackward);
 #undef EXPORT
 #ifdef TS_CUDA_SIM
   exports.Set("flavor", "cuda-sim");

@@ -224,6 +224,81 @@ static void attention_tests() {
   }
 }
 
+// float64 reference of attention backward (dq, dk, dv); mask [tq, tk] broadcast over the batch
+static void attention_bwd_ref(long long Bn, long long tq, long long tk, long long d, long long dv, const std::vector<float>& q,
+                              const std::vector<float>& k, const std::vector<float>& v, const float* mask,
+                              const std::vector<float>& dO, double scale, bool causal, std::vector<double>& dq,
+                              std::vector<double>& dk, std::vector<double>& dvv) {
+  dq.assign(Bn * tq * d, 0); dk.assign(Bn * tk * d, 0); dvv.assign(Bn * tk * dv, 0);
+  for (long long b = 0; b < Bn; b++)
+    for (long long i = 0; i < tq; i++) {
+      std::vector<double> p(tk), dp(tk);
+      double m = -INFINITY, l = 0, D = 0;
+      for (long long j = 0; j < tk; j++) {
+        double acc = 0;
+        for (long long x = 0; x < d; x++) acc += (double)q[(b * tq + i) * d + x] * k[(b * tk + j) * d + x];
+        p[j] = (causal && j > i + (tk - tq)) ? -INFINITY : acc * scale + (mask ? mask[i * tk + j] : 0.f);
+        m = fmax(m, p[j]);
+      }
+      for (long long j = 0; j < tk; j++) { p[j] = m == -INFINITY ? 0 : exp(p[j] - m); l += p[j]; }
+      for (long long j = 0; j < tk; j++) {
+        p[j] = l > 0 ? p[j] / l : 0;
+        dp[j] = 0;
+        for (long long c = 0; c < dv; c++) dp[j] += (double)dO[(b * tq + i) * dv + c] * v[(b * tk + j) * dv + c];
+        D += p[j] * dp[j];
+      }
+      for (long long j = 0; j < tk; j++) {
+        double ds = p[j] * (dp[j] - D);
+        for (long long c = 0; c < dv; c++) dvv[(b * tk + j) * dv + c] += p[j] * dO[(b * tq + i) * dv + c];
+        for (long long x = 0; x < d; x++) {
+          dq[(b * tq + i) * d + x] += scale * ds * k[(b * tk + j) * d + x];
+          dk[(b * tk + j) * d + x] += scale * ds * q[(b * tq + i) * d + x];
+        }
+      }
+    }
+}
+
+static double max_err(const std::vector<double>& r, const std::vector<float>& y) {
+  double e = 0;
+  for (size_t i = 0; i < r.size(); i++) e = fmax(e, fabs(r[i] - y[i]) / (1 + fabs(r[i])));
+  return e;
+}
+
+static void attention_bwd_tests() {
+  struct Case { long long B, tq, tk, d, dv; bool causal, mask; };
+  const Case cases[] = {{2, 37, 45, 16, 8, false, true}, {2, 37, 45, 16, 8, true, true}, {1, 50, 33, 7, 5, true, false},
+                        {3, 5, 70, 9, 11, false, false}, {1, 1, 1, 3, 2, true, true}};
+  for (const Case& cs : cases) {
+    const long long Bn = cs.B, tq = cs.tq, tk = cs.tk, d = cs.d, dv = cs.dv;
+    auto q = randv(Bn * tq * d), k = randv(Bn * tk * d), v = randv(Bn * tk * dv), dO = randv(Bn * tq * dv);
+    auto mask = randv(tq * tk, -2.f, 0.f);
+    if (tq > 3) for (long long j = 0; j < tk; j++) mask[3 * tk + j] = -INFINITY;  // query 3 fully masked -> 0
+    // q is read transposed per batch ([B, d, tq] storage) to exercise strides
+    std::vector<float> qT(q.size());
+    for (long long b = 0; b < Bn; b++)
+      for (long long i = 0; i < tq; i++)
+        for (long long x = 0; x < d; x++) qT[(b * d + x) * tq + i] = q[(b * tq + i) * d + x];
+    std::vector<float> dq(Bn * tq * d, NAN), dk(Bn * tk * d, NAN), dvv(Bn * tk * dv, NAN);
+    AttnBwdArgs a{};
+    a.B = Bn; a.tq = tq; a.tk = tk; a.d = d; a.dv = dv;
+    a.q = qT.data(); a.sqb = tq * d; a.sqt = 1; a.sqd = tq;
+    a.k = k.data(); a.skb = tk * d; a.skt = d; a.skd = 1;
+    a.v = v.data(); a.svb = tk * dv; a.svt = dv; a.svd = 1;
+    if (cs.mask) { a.mask = mask.data(); a.mask_dtype = F32; a.smb = 0; a.smq = tk; a.smk = 1; }
+    a.dout = dO.data(); a.sob = tq * dv; a.sot = dv; a.sod = 1;
+    a.dq = dq.data(); a.dk = dk.data(); a.dv_out = dvv.data(); a.scale = 0.3f; a.causal = cs.causal;
+    std::vector<float> ws(attention_backward_workspace(a) / sizeof(float));
+    launch_attention_backward(a, ws.data(), nullptr);
+    std::vector<double> rq, rk, rv;
+    attention_bwd_ref(Bn, tq, tk, d, dv, q, k, v, cs.mask ? mask.data() : nullptr, dO, 0.3f, cs.causal, rq, rk, rv);
+    const double e = fmax(max_err(rq, dq), fmax(max_err(rk, dk), max_err(rv, dvv)));
+    char name[96];
+    snprintf(name, sizeof name, "attention bwd B%lld %lldx%lld d%lld/%lld%s%s", Bn, tq, tk, d, dv, cs.causal ? " causal" : "",
+             cs.mask ? " mask" : "");
+    check(name, e, 1e-5);
+  }
+}
+
 static void misc_tests() {
   // Philox4x32-10: known-answer value for counter 0, key 0 (Random123 test vector)
   std::vector<int> bits(4);
@@ -271,6 +346,7 @@ int main(int argc, char** argv) {
   softmax_norm_tests();
   matmul_tests();
   attention_tests();
+  attention_bwd_tests();
   misc_tests();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   printf("%d passed, %d failed (%.2f s)\n", passes, failures, secs);

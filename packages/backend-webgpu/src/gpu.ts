@@ -11,6 +11,8 @@ export interface AcquiredDevice {
   simulated: boolean;
   description: string;
   subgroups: boolean;
+  /** The adapter has `shader-f16` (requested): float16 kernels are listed. */
+  f16: boolean;
   /** The GPU object (navigator.gpu or Dawn's): Dawn tears the instance down when it is collected. */
   gpu: GPU;
 }
@@ -88,14 +90,18 @@ async function requestDevice(gpu: GPU): Promise<AcquiredDevice> {
     maxStorageBuffersPerShaderStage: L.maxStorageBuffersPerShaderStage,
   };
   const subgroups = adapter.features.has('subgroups' as GPUFeatureName);
+  const f16 = adapter.features.has('shader-f16');
+  const requiredFeatures: GPUFeatureName[] = [];
+  if (subgroups) requiredFeatures.push('subgroups' as GPUFeatureName);
+  if (f16) requiredFeatures.push('shader-f16');
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({ requiredLimits, requiredFeatures: subgroups ? ['subgroups' as GPUFeatureName] : [] });
+    device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   } catch (e) {
     throw new BackendUnavailableError(`webgpu: requestDevice failed: ${(e as Error).message}`);
   }
   const isFallback = !!(adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter || !!(info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter;
   const simulated = isSoftware(info, isFallback);
   const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
-  return { gpu, device, adapter, simulated, subgroups, description: `WebGPU on ${name}${simulated ? ' (software)' : ''}` };
+  return { gpu, device, adapter, simulated, subgroups, f16, description: `WebGPU on ${name}${simulated ? ' (software)' : ''}` };
 }

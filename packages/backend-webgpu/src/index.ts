@@ -7,7 +7,7 @@ import { registerBackend } from '@tessera/core';
 import { createWebGpuBackend } from './webgpu-backend.js';
 
 export { createWebGpuBackend, type WebGpuBackend } from './webgpu-backend.js';
-export { webgpuKernels } from './register-all.js';
+export { webgpuKernels, kernelsFor, F16_OPS } from './register-all.js';
 export { WebGpuStorage } from './storage.js';
 export { GpuData, Runtime } from './runtime.js';
 

@@ -54,3 +54,18 @@ export const webgpuKernels: readonly KernelConfig[] = [
   // fused
   softmax, logSoftmax, layerNorm, rmsNorm, gelu, crossEntropy, attention, adamw,
 ];
+
+/** Ops that get a float16 variant (f32 compute, u32-packed f16 storage) on devices with shader-f16. */
+export const F16_OPS: ReadonlySet<string> = new Set([
+  'neg', 'exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'abs', 'sigmoid', 'erf',
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'lt', 'le', 'eq',
+  'matmul', 'softmax', 'logSoftmax', 'layerNorm',
+]);
+
+const withF16: readonly KernelConfig[] = webgpuKernels.map((k) =>
+  F16_OPS.has(k.op) && k.dtypes && !k.dtypes.includes('float16') ? { ...k, dtypes: [...k.dtypes, 'float16'] } : k);
+
+/** The kernel list of a device: float16 is listed only when it has `shader-f16`. */
+export function kernelsFor(f16: boolean): readonly KernelConfig[] {
+  return f16 ? withF16 : webgpuKernels;
+}

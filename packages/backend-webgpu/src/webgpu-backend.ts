@@ -2,13 +2,13 @@ import type { Backend, BackendInfo, KernelConfig } from '@tessera/core';
 import { acquireDevice, releaseGpu } from './gpu.js';
 import { Runtime } from './runtime.js';
 import { WebGpuStorage } from './storage.js';
-import { webgpuKernels } from './register-all.js';
+import { kernelsFor } from './register-all.js';
 
 export interface WebGpuBackend extends Backend {
   readonly name: 'webgpu';
   readonly storage: WebGpuStorage;
   readonly kernels: readonly KernelConfig[];
-  readonly info: BackendInfo & { simulated: boolean; subgroups: boolean };
+  readonly info: BackendInfo & { simulated: boolean; subgroups: boolean; f16: boolean };
   /** Buffer pool, command batching, uniforms and pipeline cache shared by the kernels. */
   readonly runtime: Runtime;
   readonly device: GPUDevice;
@@ -20,15 +20,16 @@ export interface WebGpuBackend extends Backend {
 
 /** Requests an adapter and device (async); throws BackendUnavailableError when there is none. */
 export async function createWebGpuBackend(): Promise<WebGpuBackend> {
-  const { gpu, device, simulated, description, subgroups } = await acquireDevice();
+  const { gpu, device, simulated, description, subgroups, f16 } = await acquireDevice();
   // Holding `gpu` keeps Dawn's instance alive (it crashes when collected); dispose() lets it go.
   let keepAlive: GPU | null = gpu;
   const runtime = new Runtime(device);
   return {
     name: 'webgpu',
     storage: new WebGpuStorage(runtime),
-    kernels: webgpuKernels,
-    info: { description, simulated, subgroups },
+    // float16 kernels only where the device has shader-f16; elsewhere core casts f16 to f32.
+    kernels: kernelsFor(f16),
+    info: { description, simulated, subgroups, f16 },
     runtime,
     device,
     get gpu() { return keepAlive; },

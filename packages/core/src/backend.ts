@@ -159,6 +159,12 @@ export interface OpAttrs {
    */
   attention: { scale: number; causal: boolean; hasMask: boolean };
   /**
+   * The gradients of `attention` (same attrs): inputs [q, k, v, mask? (as in attention), dout [B, tq, dv]],
+   * outputs [dq [B, tq, d], dk [B, tk, d], dv [B, tk, dv]]. Kernels recompute the probabilities
+   * (flash-attention style: no [tq, tk] matrix in memory is needed). Not used when the mask needs a gradient.
+   */
+  attentionBackward: { scale: number; causal: boolean; hasMask: boolean };
+  /**
    * One AdamW step. inputs [param, grad, m, v] (same shape, float32), outputs [param', m', v'].
    * m' = b1 m + (1-b1) g; v' = b2 v + (1-b2) g^2; p' = p - lr (wd p + (m'/(1-b1^step)) / (sqrt(v'/(1-b2^step)) + eps)).
    */
@@ -173,7 +179,7 @@ export const REQUIRED_OPS: readonly OpName[] = [
 ];
 
 export const FUSED_OPS: readonly OpName[] = [
-  'softmax', 'logSoftmax', 'layerNorm', 'rmsNorm', 'gelu', 'crossEntropy', 'attention', 'adamw',
+  'softmax', 'logSoftmax', 'layerNorm', 'rmsNorm', 'gelu', 'crossEntropy', 'attention', 'attentionBackward', 'adamw',
 ];
 
 export interface KernelArgs<Op extends OpName = OpName, B extends Backend = Backend> {

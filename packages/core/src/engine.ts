@@ -288,7 +288,7 @@ export function commonBackend(op: string, tensors: readonly Tensor[]): Backend {
 /** Ops whose inputs may be any strided view (the rest get contiguous inputs). */
 const STRIDED: ReadonlySet<string> = new Set([
   'neg', 'exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'abs', 'sigmoid', 'erf',
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'lt', 'le', 'eq', 'where', 'cast', 'copy', 'matmul', 'attention',
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'lt', 'le', 'eq', 'where', 'cast', 'copy', 'matmul', 'attention', 'attentionBackward',
 ]);
 
 export interface OutSpec { shape: readonly number[]; dtype: DType }

@@ -13,7 +13,8 @@ import { sum, mean, type ReducePlan } from './ops/reduce.js';
 import { matmul } from './ops/linalg.js';
 import { gather, scatterAdd } from './ops/indexing.js';
 import { arange, zeros } from './ops/creation.js';
-import { softmax, attentionProbs, additiveMask } from './ops/nn.js';
+import { softmax, attentionProbs, additiveMask, attentionViews } from './ops/nn.js';
+import { tryDispatch } from './engine.js';
 import { transpose } from './ops/movement.js';
 
 export interface GradContext<A> {
@@ -206,6 +207,10 @@ export const RULES = {
     const [q, k, v, mask] = c.inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
     const { scale, causal } = c.attrs;
     const full = mask && additiveMask(mask, [...q.shape.slice(0, -1), k.shape[k.ndim - 2]!], q.dtype);
+    if (!mask?.requiresGrad) {
+      const fusedGrads = attentionBackwardKernel(q, k, v, full, g, c.attrs);
+      if (fusedGrads) return [...fusedGrads, null];
+    }
     const p = attentionProbs(q, k, full, scale, causal); // recomputed, as flash attention does
     const dv = matmul(transpose(p, -2, -1), g);
     const dp = matmul(g, transpose(v, -2, -1));
@@ -216,6 +221,15 @@ export const RULES = {
     return [dq, dk, dv, dmask];
   }) as Rule<OpAttrs['attention']>,
 } satisfies Record<string, Rule<any>>;
+
+/** The backend's fused attention backward, when it has one (dq, dk, dv shaped like q, k, v). */
+function attentionBackwardKernel(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | undefined, g: Tensor, attrs: OpAttrs['attention']): Tensor[] | null {
+  const [q3, k3, v3, g3, m3] = attentionViews(q, k, v, mask, g) as [Tensor, Tensor, Tensor, Tensor, Tensor | undefined];
+  const r = tryDispatch('attentionBackward', [q3, k3, v3, ...(m3 ? [m3] : []), g3],
+    [q3, k3, v3].map((t) => ({ shape: t.shape, dtype: t.dtype })), { ...attrs, hasMask: !!m3 });
+  [q3, k3, v3, g3, m3].forEach((t) => t?.dispose());
+  return r && r.map((t, i) => reshape(t, [q, k, v][i]!.shape));
+}
 
 function pow(a: Tensor, b: Tensor): Tensor {
   return a.pow(b);

@@ -6,11 +6,12 @@ import { BPE } from './models/bpe.js';
 import { Unigram } from './models/unigram.js';
 import type { Normalizer } from './normalizers.js';
 import { ByteLevel, PreTokenizerSequence, Split, type PreTokenizer } from './pre-tokenizers.js';
-import { ByteLevelProcessing, type PostProcessor, type RawEncoding } from './post-processors.js';
+import { ByteLevelProcessing, RobertaProcessing, type PostProcessor, type RawEncoding } from './post-processors.js';
+import { identity, normalizeAligned, preTokenizeAligned, rangeOf, sliceAligned, trimByteLevelOffsets, utf8LenOfCp, type Aligned } from './align.js';
 import type { Decoder } from './decoders.js';
 import { AddedTokenMatcher, type AddedToken } from './added-tokens.js';
 import { scanGpt2, type Scanner } from './scanners.js';
-import { cls, C_M, C_WS, utf8LenAt } from './unicode.js';
+import { utf8LenAt } from './unicode.js';
 import { writeFileAtomic } from './fs.js';
 import { tokenizerFromJSON } from './loaders/json.js';
 import { tokenizerFromTiktoken } from './loaders/tiktoken.js';
@@ -105,19 +106,85 @@ export class Tokenizer {
 
   /** Ids of one text (added tokens recognised, no post-processing). */
   private encodeText(text: string, ids: number[], offs: number[] | null, names: Map<number, string> | null = null): void {
+    if (offs) { this.encodeAligned(text, ids, offs, names); return; }
     const segs = this.rawMatcher.split(text);
     for (const seg of segs) {
-      if (seg.id >= 0) { ids.push(seg.id); offs?.push(seg.start, seg.end); continue; }
-      if (this.fast) { this.encodeFast(text, seg.start, seg.end, ids, offs); continue; }
+      if (seg.id >= 0) { ids.push(seg.id); continue; }
+      if (this.fast) { this.encodeFast(text, seg.start, seg.end, ids, null); continue; }
       const raw = seg.start === 0 && seg.end === text.length ? text : text.slice(seg.start, seg.end);
       const norm = this.normalizer ? this.normalizer.normalize(raw) : raw;
-      const align = offs && this.normalizer ? alignment(raw, norm, this.normalizer) : null;
       const sub = this.normMatcher.empty ? [{ start: 0, end: norm.length, id: -1 }] : this.normMatcher.split(norm);
       for (const s of sub) {
-        if (s.id >= 0) { ids.push(s.id); if (offs) offs.push(...mapRange(align, seg.start, s.start, s.end)); continue; }
+        if (s.id >= 0) { ids.push(s.id); continue; }
         const part = s.start === 0 && s.end === norm.length ? norm : norm.slice(s.start, s.end);
-        this.encodeNormalized(part, seg.start + s.start, ids, offs ? { align, base: seg.start, off: s.start, out: offs, src: part } : null, names);
+        this.encodeNormalized(part, seg.start + s.start, ids, names);
       }
+    }
+  }
+
+  /** Ids and exact offsets: every unit of the normalized / pre-tokenized text keeps its original range. */
+  private encodeAligned(text: string, ids: number[], offs: number[], names: Map<number, string> | null): void {
+    const model = this.model;
+    const unigramUnk = model instanceof Unigram ? model.unkId : null;
+    for (const seg of this.rawMatcher.split(text)) {
+      if (seg.id >= 0) { ids.push(seg.id); offs.push(seg.start, seg.end); continue; }
+      if (this.fast) { this.encodeFast(text, seg.start, seg.end, ids, offs); continue; }
+      let x = identity(seg.start === 0 && seg.end === text.length ? text : text.slice(seg.start, seg.end), seg.start);
+      if (this.normalizer) x = normalizeAligned(x, this.normalizer);
+      const sub = this.normMatcher.empty ? [{ start: 0, end: x.s.length, id: -1 }] : this.normMatcher.split(x.s);
+      for (const s of sub) {
+        if (s.id >= 0) { ids.push(s.id); offs.push(...rangeOf(x, s.start, s.end)); continue; }
+        const part = s.start === 0 && s.end === x.s.length ? x : sliceAligned(x, s.start, s.end);
+        const pieces: Aligned[] = [], bases: number[] = [];
+        if (this.preTokenizer) preTokenizeAligned(this.preTokenizer, part, seg.start + s.start, pieces, bases, seg.start);
+        else pieces.push(part);
+        for (const piece of pieces) {
+          const n0 = ids.length;
+          if (names && unigramUnk !== null) {
+            const texts: string[] = [];
+            (model as Unigram).tokenize(piece.s, ids, texts);
+            for (let i = n0, t = 0; i < ids.length && t < texts.length; i++) if (ids[i] === unigramUnk) names.set(i, texts[t++]!);
+          } else model.tokenize(piece.s, ids);
+          this.tokenOffsets(piece, ids, n0, names, offs);
+        }
+      }
+    }
+  }
+
+  /** Offsets of the tokens ids[n0..] of one aligned piece. */
+  private tokenOffsets(piece: Aligned, ids: number[], n0: number, names: Map<number, string> | null, out: number[]): void {
+    const m = this.model as Model & { unkToken?: string | null; continuingSubwordPrefix?: string | null; endOfWordSuffix?: string | null };
+    const s = piece.s, n = s.length;
+    const wp = m.type === 'WordPiece';
+    const prefix = m.continuingSubwordPrefix ?? (wp ? '##' : null);
+    const suffix = m.endOfWordSuffix ?? null;
+    const unk = m.unkToken ?? null;
+    let pos = 0, byteNeed = 0;
+    for (let i = n0; i < ids.length; i++) {
+      const named = names?.get(i);
+      const tok = named ?? m.idToToken(ids[i]!) ?? '';
+      if (named === undefined && tok.length === 6 && tok.startsWith('<0x') && tok.endsWith('>') && !s.startsWith(tok, pos) && pos < n) {
+        // byte fallback: each byte token covers the char its byte belongs to
+        const cp = s.codePointAt(pos)!, w = cp > 0xffff ? 2 : 1;
+        if (byteNeed === 0) byteNeed = utf8LenOfCp(cp);
+        out.push(...rangeOf(piece, pos, Math.min(n, pos + w)));
+        if (--byteNeed === 0) pos += w;
+        continue;
+      }
+      let len: number;
+      if (named !== undefined) len = named.length;
+      else if (wp && tok === unk) len = n - pos;
+      else {
+        let t = tok;
+        if (prefix && i > n0 && t.startsWith(prefix) && !s.startsWith(t, pos)) t = t.slice(prefix.length);
+        if (suffix && t.endsWith(suffix) && !s.startsWith(t, pos)) t = t.slice(0, t.length - suffix.length);
+        if (s.startsWith(t, pos)) len = t.length;
+        else if (tok === unk && pos < n) len = s.codePointAt(pos)! > 0xffff ? 2 : 1;
+        else len = t.length;
+      }
+      const e = Math.min(n, pos + len);
+      out.push(...rangeOf(piece, pos, e));
+      pos = e;
     }
   }
 
@@ -133,17 +200,17 @@ export class Tokenizer {
       const e = ends[k]!;
       const n0 = ids.length;
       bpe.encodeRawPiece(s.slice(p, e), ids);
-      if (offs) byteOffsets(s, p, ids, n0, (id) => this.model.idToToken(id)!.length, offs, (x) => (shift ? Math.max(a, a + x - shift) : x));
+      if (offs) byteOffsets(s, p, ids, n0, (id) => this.model.idToToken(id)!.length, offs, shift ? a : -1);
       p = e;
     }
   }
 
-  private encodeNormalized(s: string, base: number, ids: number[], o: { align: Int32Array | null; base: number; off: number; out: number[]; src: string } | null, names: Map<number, string> | null = null): void {
+  /** Ids of a normalized part (no offsets: encodeAligned computes those). */
+  private encodeNormalized(s: string, base: number, ids: number[], names: Map<number, string> | null = null): void {
     const strs: string[] = [], starts: number[] = [];
     if (this.preTokenizer) this.preTokenizer.preTokenize(s, base, strs, starts);
     else { strs.push(s); starts.push(base); }
     const model = this.model;
-    const byteLevelPieces = this.preTokenizer ? containsByteLevel(this.preTokenizer) : false;
     const unigramUnk = model instanceof Unigram ? model.unkId : null;
     for (let k = 0; k < strs.length; k++) {
       const n0 = ids.length;
@@ -153,29 +220,6 @@ export class Tokenizer {
         (model as Unigram).tokenize(strs[k]!, ids, texts);
         for (let i = n0, t = 0; i < ids.length && t < texts.length; i++) if (ids[i] === unigramUnk) names.set(i, texts[t++]!);
       } else model.tokenize(strs[k]!, ids);
-      if (o) this.pieceOffsets(strs[k]!, starts[k]! - base, ids, n0, byteLevelPieces, o);
-    }
-  }
-
-  /** Offsets of the tokens ids[n0..] of one piece; piece position `ps` is relative to the normalized part. */
-  private pieceOffsets(piece: string, ps: number, ids: number[], n0: number, byteLevelPieces: boolean, o: { align: Int32Array | null; base: number; off: number; out: number[]; src: string }): void {
-    const model = this.model;
-    let pos = 0; // position in the piece
-    // a replacement char prepended by Metaspace has no source position
-    const c0 = o.src.charCodeAt(ps);
-    const lead = piece.charCodeAt(0) === 0x2581 && c0 !== 32 && c0 !== 0x2581 ? 1 : 0;
-    for (let i = n0; i < ids.length; i++) {
-      const tok = model.idToToken(ids[i]!) ?? '';
-      let len: number;
-      if (byteLevelPieces) len = tok.length; // bytes, as piece chars are bytes too
-      else if (model.type === 'WordPiece' && i > n0 && tok.startsWith('##')) len = tok.length - 2;
-      else if (tok.startsWith('<0x') && tok.length === 6) len = 1 / 3; // byte fallback: share the char
-      else len = tok.length;
-      if (model.type === 'WordPiece' && (tok === (model as { unkToken?: string }).unkToken)) len = piece.length - pos;
-      const a = Math.max(0, Math.floor(pos) - lead), b = Math.max(0, Math.min(piece.length, Math.ceil(pos + len)) - lead);
-      pos += len;
-      const na = clampIndex(ps + a, o.src.length), nb = clampIndex(ps + b, o.src.length);
-      o.out.push(...mapRange(o.align, o.base, o.off + na, o.off + nb));
     }
   }
 
@@ -206,9 +250,8 @@ export class Tokenizer {
     if (offs) {
       offsets = new Array(ids.length);
       for (let i = 0; i < ids.length; i++) offsets[i] = [offs[2 * i]!, offs[2 * i + 1]!];
-      if (this.postProcessor instanceof ByteLevelProcessing && this.postProcessor.trimOffsets) {
-        for (const o of offsets) { while (o[0] < o[1] && cls(text.charCodeAt(o[0])) & C_WS) o[0]++; while (o[1] > o[0] && cls(text.charCodeAt(o[1] - 1)) & C_WS) o[1]--; }
-      }
+      const pp = this.postProcessor;
+      if ((pp instanceof ByteLevelProcessing || pp instanceof RobertaProcessing) && pp.trimOffsets) trimByteLevelOffsets(tokens, offsets, pp.addPrefixSpace, text);
     }
     return { ids, tokens, typeIds: new Array(ids.length).fill(0), special, offsets };
   }
@@ -321,8 +364,36 @@ export class Tokenizer {
       pre_tokenizer: this.preTokenizer?.toJSON() ?? null,
       post_processor: this.postProcessor?.toJSON() ?? null,
       decoder: this.decoder?.toJSON() ?? null,
-      model: this.model.toJSON(),
+      model: this.modelJSON(),
     };
+  }
+
+  /**
+   * The model's JSON. HF ignores the ids of added tokens missing from the model vocabulary and numbers
+   * them from the vocabulary size on; where that would give other ids than ours (an id gap, as at
+   * 100256 in cl100k), the added tokens go into the BPE vocabulary at their ids, which HF keeps.
+   */
+  private modelJSON(): Record<string, unknown> {
+    const j = this.model.toJSON();
+    const vocab = j.vocab as Record<string, number> | undefined;
+    if (j.type !== 'BPE' || !vocab || typeof vocab !== 'object' || Array.isArray(vocab)) return j;
+    const inModel = (t: AddedToken) => Object.prototype.hasOwnProperty.call(vocab, t.content);
+    let size = Object.keys(vocab).length, max = -1, faithful = true;
+    for (const t of this.addedTokens) { // HF AddedVocabulary id assignment
+      let id: number;
+      if (inModel(t)) id = vocab[t.content]!;
+      else id = max < 0 ? size : max >= size || size === 0 ? max + 1 : size;
+      if (id !== t.id) { faithful = false; break; }
+      max = Math.max(max, id);
+    }
+    if (faithful) return j;
+    const used = new Set(Object.values(vocab));
+    const extra = this.addedTokens.filter((t) => !inModel(t) && !used.has(t.id));
+    if (!extra.length) return j;
+    const all = [...Object.entries(vocab), ...extra.map((t) => [t.content, t.id] as [string, number])].sort((a, b) => a[1] - b[1]);
+    const out: Record<string, number> = {};
+    for (const [t, id] of all) out[t] = id;
+    return { ...j, vocab: out };
   }
 
   toString(pretty = false): string { return JSON.stringify(this.toJSON(), null, pretty ? 2 : undefined); }
@@ -381,56 +452,35 @@ export class DecodeStream {
   }
 }
 
-function containsByteLevel(p: PreTokenizer): boolean {
-  if (p instanceof ByteLevel) return true;
-  if (p instanceof PreTokenizerSequence) return p.pretokenizers.some(containsByteLevel);
-  return false;
-}
 
-function clampIndex(x: number, n: number): number { return x < 0 ? 0 : x > n ? n : x; }
 
-/** Offsets of byte-level tokens ids[n0..] of the piece starting at p in s. */
-function byteOffsets(s: string, p: number, ids: number[], n0: number, tokBytes: (id: number) => number, out: number[], map: (x: number) => number): void {
-  let i = p;
-  for (let k = n0; k < ids.length; k++) {
-    let need = tokBytes(ids[k]!);
-    const a = i;
-    while (need > 0 && i < s.length) { const l = utf8LenAt(s, i); need -= l === 0 ? 0 : l; i++; if (l === 4) i++; }
-    out.push(map(a), map(i));
-  }
-}
+
 
 /**
- * Map normalized positions back to the original: normalize cluster by cluster (a code point and
- * its combining marks); when the pieces add up to the whole normalized string each output unit
- * points at its cluster, otherwise positions are scaled.
+ * Offsets of byte-level tokens ids[n0..] of the piece starting at p in s: a token covers the chars
+ * holding its first and last bytes (bytes of one char all get that char's range, as in HF). When
+ * `prefixAt` >= 0, s[0] is a space prepended to the text at `prefixAt`: it takes the range of the
+ * first char there, and s[x] (x >= 1) is the text's unit prefixAt + x - 1.
  */
-function alignment(raw: string, norm: string, n: Normalizer): Int32Array {
-  const al = new Int32Array(norm.length + 1);
-  if (raw === norm) { for (let i = 0; i <= norm.length; i++) al[i] = i; return al; }
-  let built = '';
-  const starts: number[] = [];
-  for (let i = 0; i < raw.length; ) {
-    const a = i;
-    i += raw.codePointAt(i)! > 0xffff ? 2 : 1;
-    while (i < raw.length && cls(raw.codePointAt(i)!) & C_M) i += raw.codePointAt(i)! > 0xffff ? 2 : 1;
-    const piece = n.normalize(raw.slice(a, i));
-    for (let k = 0; k < piece.length; k++) starts.push(a);
-    built += piece;
+function byteOffsets(s: string, p: number, ids: number[], n0: number, tokBytes: (id: number) => number, out: number[], prefixAt: number): void {
+  let i = p, used = 0; // current char s[i], `used` of its bytes already taken
+  for (let k = n0; k < ids.length; k++) {
+    let need = tokBytes(ids[k]!);
+    const cs = i;
+    let ce = i;
+    while (need > 0 && i < s.length) {
+      const l = utf8LenAt(s, i);
+      const w = l === 4 ? 2 : 1;
+      const take = Math.min(need, l - used);
+      need -= take; used += take; ce = i + w;
+      if (used >= l) { i += w; used = 0; }
+    }
+    if (prefixAt < 0) out.push(cs, ce);
+    else {
+      const w0 = utf8LenAt(s, 1) === 4 ? 2 : 1;
+      out.push(cs === 0 ? prefixAt : prefixAt + cs - 1, ce <= 1 ? prefixAt + (s.length > 1 ? w0 : 0) : prefixAt + ce - 1);
+    }
   }
-  if (built === norm) { for (let i = 0; i < norm.length; i++) al[i] = starts[i]!; al[norm.length] = raw.length; return al; }
-  for (let i = 0; i <= norm.length; i++) al[i] = Math.round((i * raw.length) / Math.max(1, norm.length));
-  return al;
-}
-
-function mapRange(align: Int32Array | null, base: number, a: number, b: number): [number, number] {
-  if (!align) return [base + a, base + b];
-  const s = align[Math.min(a, align.length - 1)]!;
-  let e = b > a ? align[Math.min(b, align.length - 1)]! : s;
-  if (b > a && b < align.length - 1 && align[b] === align[b - 1]) { // inside one expanded cluster
-    let k = b; while (k < align.length - 1 && align[k] === align[b - 1]) k++; e = align[k]!;
-  }
-  return [base + s, base + Math.max(s, e)];
 }
 
 function concatRaw(a: RawEncoding, b: RawEncoding): RawEncoding {

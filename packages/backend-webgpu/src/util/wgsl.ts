@@ -116,3 +116,17 @@ export function convert(expr: string, from: DType, to: DType): string {
 
 export const f32bits = (x: number): number => new Uint32Array(new Float32Array([x]).buffer)[0]!;
 export const i32bits = (x: number): number => x >>> 0;
+
+/**
+ * Float kernels with a float16 variant: f32 buffers, or (h) f16 packed two per u32 word, read by
+ * unpacking and written with atomic and/or (odd lengths and offsets need no alignment). Compute
+ * stays f32. Declares `ld<X>(i) -> f32` for each input and `st<Y>(i, v: f32)` for each output.
+ */
+export function floatIo(h: boolean, ins: string[], outs: string[]): string {
+  const dt: DType = h ? 'float16' : 'float32';
+  let s = bindings(ins.map((n) => [n, h ? 'u32' : 'f32']), outs.map((n) => [n, h ? 'atomic<u32>' : 'f32']));
+  if (h) s += CONVERSIONS;
+  for (const n of ins) s += h ? loader(`ld${n}`, n, dt) : `fn ld${n}(i: u32) -> f32 { return ${n}[i]; }\n`;
+  for (const n of outs) s += h ? storer(`st${n}`, n, dt) : `fn st${n}(i: u32, v: f32) { ${n}[i] = v; }\n`;
+  return s;
+}

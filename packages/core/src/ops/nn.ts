@@ -239,16 +239,29 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   const dv = v.shape[v.ndim - 1]!;
   const mask = opts.attnMask ? additiveMask(opts.attnMask, [...batch, tq, tk], q.dtype) : undefined;
   if (dropoutP > 0) return attentionMath(q, k, v, mask, scale, causal, dropoutP, opts.seed);
-  const B = numel(batch);
-  const q3 = viewRaw(contiguousRaw(q), [B, tq, d], contiguousStrides([B, tq, d]));
-  const k3 = viewRaw(contiguousRaw(k), [B, tk, d], contiguousStrides([B, tk, d]));
-  const v3 = viewRaw(contiguousRaw(v), [B, tk, dv], contiguousStrides([B, tk, dv]));
-  const m3 = mask && collapseBatch(mask, [B, tq, tk]);
+  const [q3, k3, v3, m3] = attentionViews(q, k, v, mask);
   const attrs = { scale, causal, hasMask: !!m3 };
-  const y = fused('attention', [q3, k3, v3, ...(m3 ? [m3] : [])], [B, tq, dv], attrs, () => attentionMath(q3, k3, v3, m3, scale, causal, 0));
+  const y = fused('attention', [q3!, k3!, v3!, ...(m3 ? [m3] : [])], [q3!.shape[0]!, tq, dv], attrs, () => attentionMath(q3!, k3!, v3!, m3, scale, causal, 0));
   [q3, k3, v3, m3].forEach((t) => t?.dispose());
   const inputs = [q, k, v, ...(opts.attnMask ? [opts.attnMask] : [])];
   return attach('attention', inputs, reshapeRaw(y, [...batch, tq, dv]), attrs);
+}
+
+/**
+ * [B, t, d] raw views of q, k, v and any more [..., t, d] tensors of the same batch (a copy only
+ * when not contiguous), plus the [B, tq, tk] view of a broadcast additive mask (last, or undefined).
+ */
+export function attentionViews(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | undefined, ...more: Tensor[]): (Tensor | undefined)[] {
+  const B = numel(q.shape.slice(0, -2));
+  const as3 = (t: Tensor) => {
+    const c = contiguousRaw(t);
+    const s = [B, t.shape[t.ndim - 2]!, t.shape[t.ndim - 1]!];
+    const v3 = viewRaw(c, s, contiguousStrides(s), c.offset);
+    if (c !== t) c.dispose();
+    return v3;
+  };
+  const [tq, tk] = [q.shape[q.ndim - 2]!, k.shape[k.ndim - 2]!];
+  return [...[q, k, v, ...more].map(as3), mask && collapseBatch(mask, [B, tq, tk])];
 }
 
 /** A [B, tq, tk] view of a broadcast mask; a copy only when its batch dims do not collapse. */
