@@ -63,6 +63,9 @@ export function tfjsAdapter({ name, backend, load }) {
       // One training step per run (`steps` in verify cases): optimizer.minimize over tf.variables with
       // tf.train.adam (tfjs has no AdamW; weight decay is 0 on every impl); returns the losses.
       async trainStep({ dims, batch, steps = 1 }, { params, x, y }) {
+        // tfjs-core alone registers no gradients (its CJS bundle leaves them out); the union package
+        // @tensorflow/tfjs registers all of them on import, as in any tfjs training program.
+        await import('@tensorflow/tfjs');
         await use();
         const P = params.map((p, i) => tf.variable(i % 2 ? tf.tensor1d(p) : tf.tensor2d(p, [dims[i / 2], dims[i / 2 + 1]])));
         const X = tf.tensor2d(x, [batch, dims[0]]);

@@ -46,6 +46,11 @@ export interface CudaAddon {
     q: Ptr, sqb: number, sqt: number, sqd: number, k: Ptr, skb: number, skt: number, skd: number,
     v: Ptr, svb: number, svt: number, svd: number, mask: Ptr, maskDtype: number, smb: number, smq: number, smk: number,
     o: Ptr, scale: number, causal: boolean): void;
+  /** float32 only; dq / dk / dv contiguous. */
+  attentionBackward(B: number, tq: number, tk: number, d: number, dvDim: number,
+    q: Ptr, sqb: number, sqt: number, sqd: number, k: Ptr, skb: number, skt: number, skd: number,
+    v: Ptr, svb: number, svt: number, svd: number, mask: Ptr, maskDtype: number, smb: number, smq: number, smk: number,
+    dout: Ptr, sob: number, sot: number, sod: number, dq: Ptr, dk: Ptr, dv: Ptr, scale: number, causal: boolean): void;
 }
 
 export type Flavor = 'cuda' | 'cuda-sim';
