@@ -28,6 +28,7 @@ else {
     why = `no WebGPU adapter on ${icd} (${(e as Error).message})`;
   }
 }
+if (why && process.env.TESSERA_REQUIRE_F16 === '1') throw new Error(`TESSERA_REQUIRE_F16=1 but ${why}`);
 if (why) console.warn(`[backend-webgpu f16] skipping: ${why}`);
 
 describe.skipIf(!!why)(why ? `webgpu f16 (skipped: ${why})` : `webgpu f16 (${probe?.info.description})`, () => {
