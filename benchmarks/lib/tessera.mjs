@@ -45,7 +45,9 @@ export async function tesseraAdapters() {
   const pkgs = backendPackages();
   for (const pkg of pkgs) {
     try {
-      await import(pkg);
+      const mod = await import(pkg);
+      // wasm on one thread too: its tables show what the worker pool gains (or costs on skinny shapes)
+      if (mod.createWasmBackend) core.registerBackend('wasm-1t', () => mod.createWasmBackend({ threads: 1 }), -1);
     } catch (e) {
       problems.push({ impl: `tessera (${pkg})`, reason: `import failed: ${e.message.split('\n')[0]}` });
     }

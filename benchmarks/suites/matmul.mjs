@@ -27,7 +27,8 @@ const mm = (m, k, n) => ({ name: k === m && n === m ? `${m}³` : `${m}x${k}x${n}
 /** Small, odd shapes checked element by element before any timing. */
 export const verifyCases = [mm(33, 47, 29), mm(130, 67, 94)];
 /** Timed cases, smallest first (slow impls are skipped on later cases from their measured speed). */
-export const cases = [mm(256, 256, 256), mm(1024, 1024, 1024), mm(2048, 2048, 2048)];
+// 1x768x3072: one decoding step of a GPT-2-small MLP; threads must not slow it down (wasm vs wasm-1t)
+export const cases = [mm(1, 768, 3072), mm(256, 256, 256), mm(1024, 1024, 1024), mm(2048, 2048, 2048)];
 /** Columns "× vs <impl>": baseline ms / impl ms (> 1: faster than the baseline). */
 export const baselines = ['tessera-cpu', 'tfjs-cpu'];
 /** Ratios printed under the table: [impl, baseline, case, goal?]. */
@@ -35,4 +36,8 @@ export const headlines = [
   ['tessera-cpu', 'tfjs-cpu', '1024³', 10],
   ['tessera-cpu', 'tfjs-wasm', '1024³'],
   ['tessera-cpu', 'onnxruntime-node', '1024³'],
+  ['tessera-wasm', 'onnxruntime-web', '1024³', 1.75],
+  ['tessera-wasm', 'tfjs-wasm', '1024³'],
+  ['tessera-webgpu', 'tfjs-webgpu', '1024³', 2],
+  ['tessera-wasm', 'tessera-wasm-1t', '1x768x3072', 1],
 ];
