@@ -1,5 +1,6 @@
 import { defineKernel } from '@tessera/core';
 import { FLOAT32, f32 } from '../util/arrays.js';
+import { scoreRow } from '../util/attention.js';
 
 /**
  * o = softmax(scale · q kᵀ + mask) v per batch and query row. Causal aligns bottom-right: query i
@@ -10,24 +11,15 @@ import { FLOAT32, f32 } from '../util/arrays.js';
 export default defineKernel('attention', {
   dtypes: FLOAT32,
   run: ({ inputs: [q, k, v, mask], outputs: [o], attrs: { scale, causal, hasMask } }) => {
-    const [B, tq, d] = q.shape, tk = k.shape[1], dv = v.shape[2];
+    const [B, tq] = q.shape, tk = k.shape[1], dv = v.shape[2];
     const Q = f32(q), K = f32(k), V = f32(v), O = f32(o), M = hasMask ? f32(mask) : undefined;
-    const [qb, qr, qc] = q.strides, [kb, kr, kc] = k.strides, [vb, vr, vc] = v.strides;
+    const [vb, vr, vc] = v.strides;
     const s = new Float64Array(tk), acc = new Float64Array(dv);
     for (let b = 0; b < B; b++) {
       for (let i = 0; i < tq; i++) {
-        const qi = q.offset + b * qb + i * qr, oi = o.offset + (b * tq + i) * dv;
+        const oi = o.offset + (b * tq + i) * dv;
         const seen = causal ? Math.min(tk, i + tk - tq + 1) : tk;
-        let max = -Infinity;
-        for (let j = 0; j < seen; j++) {
-          const kj = k.offset + b * kb + j * kr;
-          let dot = 0;
-          for (let t = 0; t < d; t++) dot += Q[qi + t * qc] * K[kj + t * kc];
-          let z = dot * scale;
-          if (M) z += M[mask.offset + b * mask.strides[0] + i * mask.strides[1] + j * mask.strides[2]];
-          s[j] = z;
-          if (z > max) max = z;
-        }
+        const max = scoreRow(q, k, mask, Q, K, M, b, i, seen, scale, s);
         acc.fill(0);
         if (max === -Infinity) { O.fill(0, oi, oi + dv); continue; }
         let sum = 0;

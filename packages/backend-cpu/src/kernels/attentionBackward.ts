@@ -1,5 +1,6 @@
 import { defineKernel } from '@tessera/core';
 import { FLOAT32, f32 } from '../util/arrays.js';
+import { scoreRow } from '../util/attention.js';
 
 /**
  * Gradients of `attention`, one query row at a time (the row's probabilities are recomputed, so no
@@ -24,16 +25,7 @@ export default defineKernel('attentionBackward', {
       for (let i = 0; i < tq; i++) {
         const qi = q.offset + b * qb + i * qr, gi = g.offset + b * gb + i * gr;
         const seen = causal ? Math.max(0, Math.min(tk, i + tk - tq + 1)) : tk;
-        let max = -Infinity;
-        for (let j = 0; j < seen; j++) {
-          const kj = k.offset + b * kb + j * kr;
-          let dot = 0;
-          for (let t = 0; t < d; t++) dot += Q[qi + t * qc] * K[kj + t * kc];
-          let z = dot * scale;
-          if (M) z += M[mask.offset + b * mask.strides[0] + i * mask.strides[1] + j * mask.strides[2]];
-          p[j] = z;
-          if (z > max) max = z;
-        }
+        const max = scoreRow(q, k, mask, Q, K, M, b, i, seen, scale, p);
         const dqRow = (dq.offset + (b * tq + i) * d);
         if (max === -Infinity) { DQ.fill(0, dqRow, dqRow + d); continue; }
         let sum = 0;
