@@ -8,6 +8,9 @@ import os from 'node:os';
 import { PROFILES, warmUp, timedRounds, withTimeout, HangError, resultsTable, headlineLines } from './lib/harness.mjs';
 import { tesseraAdapters } from './lib/tessera.mjs';
 import { installNodeWebGpu } from './lib/webgpu-env.mjs';
+import { reexecWithKeptMalloc } from './lib/malloc-env.mjs';
+
+const keptMalloc = reexecWithKeptMalloc(process.argv.slice(2)); // before anything allocates
 
 await installNodeWebGpu(); // before any backend loads: every WebGPU impl shares one adapter
 
@@ -20,6 +23,7 @@ const USAGE = `usage: node benchmarks/run.mjs <suite> [--json] [--quick] [--only
   --json        the last line printed is {"suite", "rows": [{impl, case, ms, gflops?, ...}], "skipped": [...]}
   --quick       fewer runs, tighter caps (a smoke test, not a measurement)
   --only=a,b    only these impls (e.g. tessera-cpu,tfjs-wasm)
+  --os-malloc   keep glibc's default of returning freed memory to the OS (see lib/malloc-env.mjs)
   --max-run-s=N skip a case whose single run is projected to exceed N seconds (default ${PROFILES.full.maxRunMs / 1000}, quick ${PROFILES.quick.maxRunMs / 1000})`;
 
 function parseArgs(argv) {
@@ -27,6 +31,7 @@ function parseArgs(argv) {
   for (const a of argv) {
     if (a === '--json') o.json = true;
     else if (a === '--quick') o.quick = true;
+    else if (a === '--os-malloc') o.osMalloc = true;
     else if (a.startsWith('--only=')) o.only = a.slice(7).split(',').filter(Boolean);
     else if (a.startsWith('--max-run-s=')) o.maxRunS = Number(a.slice(12));
     else if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
@@ -173,7 +178,7 @@ async function main() {
 
   // report
   const cpus = os.cpus();
-  const machine = `${cpus.length} × ${cpus[0]?.model?.trim() ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}/${os.arch()}, load avg ${loadAtStart.toFixed(2)} at start`;
+  const machine = `${cpus.length} × ${cpus[0]?.model?.trim() ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}/${os.arch()}, load avg ${loadAtStart.toFixed(2)} at start${keptMalloc ? ', glibc keeps freed memory' : ''}`;
   const out = [];
   out.push(`suite ${suite.name}: ${suite.title}`);
   out.push(`${machine}; ${args.quick ? 'QUICK (smoke test, not a measurement)' : 'median after warm-up'}; "× vs X" = X's ms / this ms (> 1: faster than X)`);

@@ -142,18 +142,90 @@ static void gemm(int M, int N, int K, const f32 *a, long rsa, long csa, const f3
   else gemm_packed(M, N, K, a, rsa, csa, b, rsb, csb, c, ldc, scratch);
 }
 
-/* Batched matmul job written by TS; threads split `mode`'s dimension (0: M rows, 1: N cols, 2: batch). */
+/* Batched matmul job written by TS. Modes 0-2: each thread takes a static share (0: M rows,
+   1: N cols, 2: batch) and packs its own B. Mode 3 (one large product on several threads): the
+   threads pack B once into a shared buffer, then take output tiles from a counter, so a core that
+   runs slower (a busy SMT sibling, an efficiency core) simply takes fewer tiles. */
 typedef struct {
   i32 batch, M, N, K;
   i32 a, b, c; /* byte addresses */
   i32 sab, rsa, csa, sbb, rsb, csb; /* element strides */
   i32 scratch, scratch_stride, mode;
+  /* mode 3 */
+  i32 packb;      /* byte address of K x nb packed floats, shared by the threads */
+  i32 nb;         /* columns of B per chunk (a multiple of NR) */
+  i32 tm, tn;     /* output tile: rows (a multiple of MR, <= MC) x cols (a multiple of NR) */
+  i32 pad[12];    /* the counters get a cache line of their own */
+  i32 pack_next, pack_done, task_next, task_done; /* zero when the job starts */
 } MatmulJob;
 
-EXPORT(matmul_part) void matmul_part(const MatmulJob *j, int start, int end, int tid) {
+#define PACK_COLS 64 /* columns of B per pack unit */
+
+/* Takes the next unit below `limit`; never one past it (that one belongs to the next chunk). */
+static int grab(i32 *next, int limit) {
+  int u = __atomic_load_n(next, __ATOMIC_RELAXED);
+  while (u < limit) {
+    if (__atomic_compare_exchange_n(next, &u, u + 1, 1, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) return u;
+  }
+  return -1;
+}
+
+static void wait_for(i32 *count, int target) {
+  while (__atomic_load_n(count, __ATOMIC_ACQUIRE) < target) {}
+}
+
+/* Shared packed B: NR-column panels of K x NR (k outer), panel q at q * K * NR. A thread waits
+   only for work already taken by others (packing before tiles, a chunk's tiles before its B is
+   overwritten), never for a thread that has not started. */
+static void gemm_shared(MatmulJob *j, f32 *scratch) {
+  const f32 *A = (const f32 *)(uintptr_t)j->a, *B = (const f32 *)(uintptr_t)j->b;
+  f32 *C = (f32 *)(uintptr_t)j->c, *pb = (f32 *)(uintptr_t)j->packb;
+  f32 *pa = (f32 *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+  int M = j->M, N = j->N, K = j->K, nb = j->nb, tm = j->tm, tn = j->tn;
+  int chunks = (N + nb - 1) / nb;
+  int units = (nb + PACK_COLS - 1) / PACK_COLS; /* per chunk; the last chunk may leave some empty */
+  int tiles_n = (nb + tn - 1) / tn, tiles = ((M + tm - 1) / tm) * tiles_n;
+  for (int ch = 0; ch < chunks; ch++) {
+    int j0 = ch * nb, ncols = N - j0 < nb ? N - j0 : nb;
+    if (ch > 0) wait_for(&j->task_done, ch * tiles);
+    for (int u; (u = grab(&j->pack_next, (ch + 1) * units)) >= 0;) {
+      int c0 = (u - ch * units) * PACK_COLS;
+      for (int q = c0; q < ncols && q < c0 + PACK_COLS; q += NR) {
+        int nr = ncols - q < NR ? ncols - q : NR;
+        pack_b(K, nr, B + (long)(j0 + q) * j->csb, j->rsb, j->csb, pb + (long)(q / NR) * K * NR);
+      }
+      __atomic_fetch_add(&j->pack_done, 1, __ATOMIC_RELEASE);
+    }
+    wait_for(&j->pack_done, (ch + 1) * units);
+    for (int t; (t = grab(&j->task_next, (ch + 1) * tiles)) >= 0;) {
+      int local = t - ch * tiles;
+      int i0 = local / tiles_n * tm, c0 = local % tiles_n * tn;
+      if (i0 < M && c0 < ncols) {
+        int mc = M - i0 < tm ? M - i0 : tm, nc = ncols - c0 < tn ? ncols - c0 : tn;
+        f32 *c = C + (long)i0 * N + j0 + c0;
+        for (int pc = 0; pc < K; pc += KC) {
+          int kc = K - pc < KC ? K - pc : KC;
+          pack_a(mc, kc, A + (long)i0 * j->rsa + (long)pc * j->csa, j->rsa, j->csa, pa);
+          for (int jr = 0; jr < nc; jr += NR) {
+            int nr = nc - jr < NR ? nc - jr : NR;
+            const f32 *pbj = pb + (long)((c0 + jr) / NR) * K * NR + (long)pc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+              int mr = mc - ir < MR ? mc - ir : MR;
+              micro(kc, pa + ir * kc, pbj, c + (long)ir * N + jr, N, pc > 0, mr, nr);
+            }
+          }
+        }
+      }
+      __atomic_fetch_add(&j->task_done, 1, __ATOMIC_RELEASE);
+    }
+  }
+}
+
+EXPORT(matmul_part) void matmul_part(MatmulJob *j, int start, int end, int tid) {
   const f32 *A = (const f32 *)(uintptr_t)j->a, *B = (const f32 *)(uintptr_t)j->b;
   f32 *C = (f32 *)(uintptr_t)j->c;
   f32 *scratch = (f32 *)(uintptr_t)(j->scratch + tid * j->scratch_stride);
+  if (j->mode == 3) { gemm_shared(j, scratch); return; }
   long mn = (long)j->M * j->N;
   int b0 = 0, b1 = j->batch, m0 = 0, m1 = j->M, n0 = 0, n1 = j->N;
   if (j->mode == 0) { m0 = start; m1 = end; }

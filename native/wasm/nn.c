@@ -1,38 +1,47 @@
 /* Fused kernels over rows of contiguous inputs; each takes a [start, end) range so threads can split it. */
 #include "common.h"
 
+/* Four accumulators per loop: the max / sum chains would otherwise bound the speed. */
 static f32 row_max(const f32 *x, int n) {
-  v128_t m = wasm_f32x4_splat(-INF_F);
+  v128_t m0 = wasm_f32x4_splat(-INF_F), m1 = m0, m2 = m0, m3 = m0;
   int i = 0;
-  for (; i + 4 <= n; i += 4) m = wasm_f32x4_pmax(m, wasm_v128_load(x + i));
-  f32 r = hmax4(m);
+  for (; i + 16 <= n; i += 16) {
+    m0 = wasm_f32x4_pmax(m0, wasm_v128_load(x + i));
+    m1 = wasm_f32x4_pmax(m1, wasm_v128_load(x + i + 4));
+    m2 = wasm_f32x4_pmax(m2, wasm_v128_load(x + i + 8));
+    m3 = wasm_f32x4_pmax(m3, wasm_v128_load(x + i + 12));
+  }
+  for (; i + 4 <= n; i += 4) m0 = wasm_f32x4_pmax(m0, wasm_v128_load(x + i));
+  f32 r = hmax4(wasm_f32x4_pmax(wasm_f32x4_pmax(m0, m1), wasm_f32x4_pmax(m2, m3)));
   for (; i < n; i++) r = x[i] > r ? x[i] : r;
   return r;
 }
 
-/* y = exp(x - m), returns the sum */
+/* y = exp(x - m) (y may be 0: sum only), returns the sum; m >= every x. */
 static f32 exp_shift(const f32 *x, f32 *y, int n, f32 m) {
-  v128_t vm = wasm_f32x4_splat(m), s = wasm_f32x4_splat(0);
+  v128_t vm = wasm_f32x4_splat(m), s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
   int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    v128_t e = exp4(wasm_f32x4_sub(wasm_v128_load(x + i), vm));
-    if (y) wasm_v128_store(y + i, e);
-    s = wasm_f32x4_add(s, e);
-  }
-  f32 r = hsum4(s);
+#define EXP_AT(k, s) { v128_t e = exp4_neg(wasm_f32x4_sub(wasm_v128_load(x + i + k), vm)); if (y) wasm_v128_store(y + i + k, e); s = wasm_f32x4_add(s, e); }
+  for (; i + 16 <= n; i += 16) { EXP_AT(0, s0) EXP_AT(4, s1) EXP_AT(8, s2) EXP_AT(12, s3) }
+  for (; i + 4 <= n; i += 4) EXP_AT(0, s0)
+#undef EXP_AT
+  f32 r = hsum4(wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3)));
   for (; i < n; i++) {
-    f32 e = wasm_f32x4_extract_lane(exp4(wasm_f32x4_splat(x[i] - m)), 0);
+    f32 e = wasm_f32x4_extract_lane(exp4_neg(wasm_f32x4_splat(x[i] - m)), 0);
     if (y) y[i] = e;
     r += e;
   }
   return r;
 }
 
-static void scale_add(f32 *y, const f32 *x, int n, f32 a, f32 b) { /* y = x * a + b */
-  v128_t va = wasm_f32x4_splat(a), vb = wasm_f32x4_splat(b);
+static void scale_rows(f32 *y, int n, f32 a) { /* y *= a */
+  v128_t va = wasm_f32x4_splat(a);
   int i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, FMA(wasm_v128_load(x + i), va, vb));
-  for (; i < n; i++) y[i] = x[i] * a + b;
+  for (; i + 8 <= n; i += 8) {
+    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(y + i), va));
+    wasm_v128_store(y + i + 4, wasm_f32x4_mul(wasm_v128_load(y + i + 4), va));
+  }
+  for (; i < n; i++) y[i] *= a;
 }
 
 EXPORT(softmax_rows) void softmax_rows(const f32 *x, f32 *y, int n, int log, int start, int end) {
@@ -48,7 +57,7 @@ EXPORT(softmax_rows) void softmax_rows(const f32 *x, f32 *y, int n, int log, int
       for (; i + 4 <= n; i += 4) wasm_v128_store(ys + i, wasm_f32x4_sub(wasm_f32x4_sub(wasm_v128_load(xs + i), vm), vl));
       for (; i < n; i++) ys[i] = (xs[i] - m) - ls;
     }
-    else scale_add(ys, ys, n, 1.0f / s, 0.0f);
+    else scale_rows(ys, n, 1.0f / s);
   }
 }
 
@@ -133,53 +142,107 @@ EXPORT(adamw) void adamw(const f32 *p, const f32 *g, const f32 *m, const f32 *v,
   }
 }
 
+/* dot product of two strided f32 vectors; SIMD when both are contiguous */
+static f32 dot_s(const f32 *a, long sa, const f32 *b, long sb, int n) {
+  f32 s = 0;
+  int e = 0;
+  if (sa == 1 && sb == 1) {
+    v128_t acc0 = wasm_f32x4_splat(0), acc1 = acc0;
+    for (; e + 8 <= n; e += 8) {
+      acc0 = FMA(wasm_v128_load(a + e), wasm_v128_load(b + e), acc0);
+      acc1 = FMA(wasm_v128_load(a + e + 4), wasm_v128_load(b + e + 4), acc1);
+    }
+    for (; e + 4 <= n; e += 4) acc0 = FMA(wasm_v128_load(a + e), wasm_v128_load(b + e), acc0);
+    s = hsum4(wasm_f32x4_add(acc0, acc1));
+  }
+  for (; e < n; e++) s += a[e * sa] * b[e * sb];
+  return s;
+}
+
+/* y (contiguous) += a x (strided) */
+static void axpy_s(f32 *y, f32 a, const f32 *x, long sx, int n) {
+  int e = 0;
+  if (sx == 1) {
+    v128_t va = wasm_f32x4_splat(a);
+    for (; e + 4 <= n; e += 4) wasm_v128_store(y + e, FMA(va, wasm_v128_load(x + e), wasm_v128_load(y + e)));
+  }
+  for (; e < n; e++) y[e] += a * x[e * sx];
+}
+
+/* Scores of query row (b, i) against keys 0..last into s[]; returns their max.
+   st: q (b, t, d), k (b, t, d), v (b, t, d), mask (b, q, k), dout (b, t, d), in elements. */
+static f32 score_row(const f32 *q, const f32 *k, const f32 *mask, const i32 *st, int b, int i, int last, int d, f32 scale, f32 *s) {
+  const f32 *qr = q + (long)b * st[0] + (long)i * st[1];
+  f32 mx = -INF_F;
+  for (int j = 0; j <= last; j++) {
+    f32 x = dot_s(qr, st[2], k + (long)b * st[3] + (long)j * st[4], st[5], d) * scale;
+    if (mask) x += mask[(long)b * st[9] + (long)i * st[10] + (long)j * st[11]];
+    s[j] = x;
+    if (x > mx) mx = x;
+  }
+  return mx;
+}
+
+static int last_key(int i, int tq, int tk, int causal) { /* causal: bottom-right aligned */
+  int last = causal ? i + (tk - tq) : tk - 1;
+  return last > tk - 1 ? tk - 1 : last;
+}
+
 /* Attention, one query row at a time: scores in `scratch` (tk floats per thread), softmax, then P V.
-   Strides are in elements (q/k/v/mask may be views; mask may broadcast with stride 0). */
+   q/k/v/mask may be views (the mask may broadcast with stride 0). */
 EXPORT(attention) void attention(const f32 *q, const f32 *k, const f32 *v, const f32 *mask, f32 *o,
     int tq, int tk, int d, int dv, const i32 *st, f32 scale, int causal, u8 *scratch_base, int scratch_stride,
     int start, int end, int tid) {
-  f32 *scratch = (f32 *)(scratch_base + (long)tid * scratch_stride);
-  /* st: q (b, t, d), k (b, t, d), v (b, t, d), mask (b, q, k) */
+  f32 *p = (f32 *)(scratch_base + (long)tid * scratch_stride);
   for (int row = start; row < end; row++) {
-    int b = row / tq, i = row % tq;
-    const f32 *qr = q + (long)b * st[0] + (long)i * st[1];
+    int b = row / tq, i = row % tq, last = last_key(i, tq, tk, causal);
     f32 *orow = o + (long)row * dv;
-    int last = causal ? i + (tk - tq) : tk - 1; /* bottom-right aligned */
-    if (last > tk - 1) last = tk - 1;
-    f32 mx = -INF_F;
-    for (int j = 0; j <= last; j++) {
-      const f32 *kr = k + (long)b * st[3] + (long)j * st[4];
-      f32 s;
-      if (st[2] == 1 && st[5] == 1) {
-        v128_t a = wasm_f32x4_splat(0);
-        int e = 0;
-        for (; e + 4 <= d; e += 4) a = FMA(wasm_v128_load(qr + e), wasm_v128_load(kr + e), a);
-        s = hsum4(a);
-        for (; e < d; e++) s += qr[e] * kr[e];
-      } else {
-        s = 0;
-        for (int e = 0; e < d; e++) s += qr[(long)e * st[2]] * kr[(long)e * st[5]];
-      }
-      s *= scale;
-      if (mask) s += mask[(long)b * st[9] + (long)i * st[10] + (long)j * st[11]];
-      scratch[j] = s;
-      if (s > mx) mx = s;
-    }
     for (int e = 0; e < dv; e++) orow[e] = 0;
-    if (mx == -INF_F || last < 0) continue; /* fully masked row -> 0 */
-    f32 sum = exp_shift(scratch, scratch, last + 1, mx);
-    f32 inv = 1.0f / sum;
+    if (last < 0) continue;
+    f32 mx = score_row(q, k, mask, st, b, i, last, d, scale, p);
+    if (mx == -INF_F) continue; /* fully masked row -> 0 */
+    f32 inv = 1.0f / exp_shift(p, p, last + 1, mx);
     for (int j = 0; j <= last; j++) {
-      f32 pj = scratch[j] * inv;
-      if (pj == 0) continue;
-      const f32 *vr = v + (long)b * st[6] + (long)j * st[7];
-      if (st[8] == 1) {
-        v128_t vp = wasm_f32x4_splat(pj);
-        int e = 0;
-        for (; e + 4 <= dv; e += 4) wasm_v128_store(orow + e, FMA(vp, wasm_v128_load(vr + e), wasm_v128_load(orow + e)));
-        for (; e < dv; e++) orow[e] += pj * vr[e];
-      } else {
-        for (int e = 0; e < dv; e++) orow[e] += pj * vr[(long)e * st[8]];
+      f32 pj = p[j] * inv;
+      if (pj != 0) axpy_s(orow, pj, v + (long)b * st[6] + (long)j * st[7], st[8], dv);
+    }
+  }
+}
+
+/* Gradients of attention for batch entries [start, end) (a thread owns whole entries, so dK / dV
+   sums need no locks); each row's probabilities are recomputed: dV += p dO, dS = p (dO.V - D),
+   dQ = scale dS K, dK += scale dS q. Scratch: 2 tk floats per thread. */
+EXPORT(attention_backward) void attention_backward(const f32 *q, const f32 *k, const f32 *v, const f32 *mask,
+    const f32 *g, f32 *dq, f32 *dk, f32 *dv, int tq, int tk, int d, int nv, const i32 *st, f32 scale, int causal,
+    u8 *scratch_base, int scratch_stride, int start, int end, int tid) {
+  f32 *p = (f32 *)(scratch_base + (long)tid * scratch_stride), *dp = p + tk;
+  for (int b = start; b < end; b++) {
+    f32 *dkb = dk + (long)b * tk * d, *dvb = dv + (long)b * tk * nv;
+    for (long e = 0; e < (long)tk * d; e++) dkb[e] = 0;
+    for (long e = 0; e < (long)tk * nv; e++) dvb[e] = 0;
+    for (int i = 0; i < tq; i++) {
+      int last = last_key(i, tq, tk, causal);
+      f32 *dqr = dq + ((long)b * tq + i) * d;
+      for (int e = 0; e < d; e++) dqr[e] = 0;
+      if (last < 0) continue;
+      f32 mx = score_row(q, k, mask, st, b, i, last, d, scale, p);
+      if (mx == -INF_F) continue; /* the forward gave this row zeros: no gradient */
+      f32 inv = 1.0f / exp_shift(p, p, last + 1, mx);
+      const f32 *gr = g + (long)b * st[12] + (long)i * st[13];
+      const f32 *qr = q + (long)b * st[0] + (long)i * st[1];
+      f32 D = 0;
+      for (int j = 0; j <= last; j++) {
+        p[j] *= inv;
+        const f32 *vj = v + (long)b * st[6] + (long)j * st[7];
+        dp[j] = dot_s(gr, st[14], vj, st[8], nv);
+        D += p[j] * dp[j];
+        if (p[j] != 0) axpy_s(dvb + (long)j * nv, p[j], gr, st[14], nv);
+      }
+      for (int j = 0; j <= last; j++) {
+        f32 s = p[j] * (dp[j] - D) * scale;
+        if (s == 0) continue;
+        axpy_s(dqr, s, k + (long)b * st[3] + (long)j * st[4], st[5], d);
+        axpy_s(dkb + (long)j * d, s, qr, st[2], d);
       }
     }
   }

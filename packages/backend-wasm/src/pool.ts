@@ -30,8 +30,8 @@ function startWorker(data: Record<string, unknown>): WorkerHandle {
 /**
  * Threads sharing one memory: `threads - 1` workers plus the calling thread (tid 0). A job writes
  * its arguments to the control block, bumps the generation and wakes the workers; every thread
- * runs `fn(...args, start, end, tid)` on its chunk of [0, total) (chunks are multiples of `grain`),
- * and the caller waits for the done count. Until the workers have started, jobs run on the caller.
+ * takes chunks of [0, total) (multiples of `grain`) from a shared counter and runs
+ * `fn(...args, start, end, tid)` on each, and the caller waits for the done count. Until the workers have started, jobs run on the caller.
  */
 export class Pool {
   private workers: WorkerHandle[] = [];
@@ -84,14 +84,16 @@ export class Pool {
       f(...args, 0, total, 0);
       return;
     }
+    // Chunks are handed out from a counter, ~4 per thread: a core that runs slower (a busy
+    // neighbour, an efficiency core, a late wake-up) takes fewer, instead of everyone waiting for it.
+    const per = Math.ceil(units / Math.min(units, n * 4)) * grain;
     const ctl = this.ctl;
     for (let i = 0; i < args.length; i++) this.args[i] = args[i]!;
-    ctl[2] = fn; ctl[3] = n; ctl[4] = total; ctl[5] = grain; ctl[6] = args.length;
+    ctl[2] = fn; ctl[3] = n; ctl[4] = total; ctl[5] = per; ctl[6] = args.length; ctl[9] = 0;
     Atomics.store(ctl, 1, 0);
     Atomics.add(ctl, 0, 1);
     Atomics.notify(ctl, 0);
-    const end = Math.min(total, Math.floor(units / n) * grain);
-    if (end > 0) f(...args, 0, end, 0);
+    for (let s = Atomics.add(ctl, 9, 1) * per; s < total; s = Atomics.add(ctl, 9, 1) * per) f(...args, s, Math.min(total, s + per), 0);
     const want = this.workers.length; // every worker reports, busy or not
     let done = Atomics.load(ctl, 1);
     for (let spin = 0; done < want && spin < 20000; spin++) done = Atomics.load(ctl, 1);

@@ -39,6 +39,7 @@ import rmsNorm from './kernels/rmsNorm.js';
 import gelu from './kernels/gelu.js';
 import crossEntropy from './kernels/crossEntropy.js';
 import attention from './kernels/attention.js';
+import attentionBackward from './kernels/attentionBackward.js';
 import adamw from './kernels/adamw.js';
 
 /** Every kernel of the wasm backend; add a kernel file, then one line here. */
@@ -46,5 +47,5 @@ export const wasmKernels: readonly KernelConfig[] = [
   neg, exp, log, sqrt, rsqrt, sin, cos, tanh, abs, sigmoid, erf,
   add, sub, mul, div, pow, maximum, minimum, lt, le, eq,
   where, cast, copy, sum, max, min, argmax, matmul, indexSelect, gather, scatterAdd, random,
-  softmax, logSoftmax, layerNorm, rmsNorm, gelu, crossEntropy, attention, adamw,
+  softmax, logSoftmax, layerNorm, rmsNorm, gelu, crossEntropy, attention, attentionBackward, adamw,
 ];

@@ -4,7 +4,7 @@ import { createMemory, type Variant } from './module.js';
 import { Pool } from './pool.js';
 
 /** Kernels the pool may split across threads (signature: ...args, start, end, tid). */
-export const PARALLEL = ['matmul_part', 'softmax_rows', 'layernorm_rows', 'gelu', 'cross_entropy', 'adamw', 'attention', 'reduce_rows', 'random_fill'] as const;
+export const PARALLEL = ['matmul_part', 'softmax_rows', 'layernorm_rows', 'gelu', 'cross_entropy', 'adamw', 'attention', 'attention_backward', 'reduce_rows', 'random_fill'] as const;
 export type ParallelFn = (typeof PARALLEL)[number];
 
 /** Below this many elements (or flops / 64 for matmul) a job stays on the calling thread (measured). */
@@ -31,7 +31,7 @@ export class Runtime {
     this.heap = new Heap(memory, (this.exports.__heap_base as WebAssembly.Global).value as number, maxPages * 65536);
     this.bytes = new Uint8Array(memory.buffer);
     this.desc = this.heap.alloc(512);
-    this.job = this.heap.alloc(128);
+    this.job = this.heap.alloc(256);
     if (threads > 1) {
       const ctl = this.heap.alloc(320);
       const stackTops = Array.from({ length: threads - 1 }, () => this.heap.alloc(WORKER_STACK) + WORKER_STACK);
@@ -78,9 +78,11 @@ export class Runtime {
     return this.desc;
   }
 
-  /** The matmul job struct's address (fields written by the matmul kernel). */
+  /** The matmul job struct's address (fields written by the matmul kernel; the rest zeroed). */
   matmulJob(fields: readonly number[]): number {
-    this.i32().set(fields, this.job >> 2);
+    const m = this.i32();
+    m.fill(0, this.job >> 2, (this.job >> 2) + 64);
+    m.set(fields, this.job >> 2);
     return this.job;
   }
 

@@ -2,8 +2,8 @@
  * The worker's script, as a string (a classic script, no imports), started with eval in Node and
  * from a Blob URL in browsers. It instantiates the module on the shared memory, gets its own stack,
  * then loops: sleep on the generation counter, run its chunk, count itself done. No postMessage per op.
- * Control block (Int32 slots): 0 generation, 1 done, 2 fn, 3 active threads, 4 total, 5 grain,
- * 6 nargs, 7 exit, 8 ready; Float64 args from byte 64.
+ * Control block (Int32 slots): 0 generation, 1 done, 2 fn, 3 active threads, 4 total, 5 chunk size,
+ * 6 nargs, 7 exit, 8 ready, 9 next chunk; Float64 args from byte 64.
  */
 export const WORKER_SOURCE = `
 function start(d) {
@@ -23,14 +23,12 @@ function start(d) {
     if (gen === seen) continue;
     seen = gen;
     if (Atomics.load(ctl, 7)) return;
-    const n = ctl[3];
-    if (tid < n) {
-      const total = ctl[4], grain = ctl[5], units = Math.ceil(total / grain);
-      const s = Math.floor((units * tid) / n) * grain;
-      const e = Math.min(total, Math.floor((units * (tid + 1)) / n) * grain);
+    if (tid < ctl[3]) {
+      const total = ctl[4], per = ctl[5];
       const a = [];
       for (let i = 0; i < ctl[6]; i++) a.push(args[i]);
-      if (s < e) fns[ctl[2]](...a, s, e, tid);
+      const f = fns[ctl[2]];
+      for (let s = Atomics.add(ctl, 9, 1) * per; s < total; s = Atomics.add(ctl, 9, 1) * per) f(...a, s, Math.min(total, s + per), tid);
     }
     Atomics.add(ctl, 1, 1);
     Atomics.notify(ctl, 1);

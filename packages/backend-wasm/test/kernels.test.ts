@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as T from '@tessera/core';
 import { OutOfMemoryError, f16ToF32, f32ToF16, f32ToBf16, bf16ToF32 } from '@tessera/core';
 import { createWasmBackend, Heap } from '../src/index.js';
+import { sharedTiling } from '../src/kernels/matmul.js';
 
 const wasm2 = createWasmBackend({ threads: 2 });
 const wasm1 = createWasmBackend({ threads: 1 });
@@ -38,16 +39,30 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: numbe
 describe.each(['wasm-k1', 'wasm-k2'])('%s', (name) => {
   it('matmul: odd sizes, transposes, threads', async () => {
     await T.setBackend(name);
-    for (const [m, k, n] of [[1, 768, 300], [3, 5, 7], [37, 129, 65], [130, 300, 1030], [260, 64, 9]] as const) {
+    // [130, 300, 1030] and [40, 4100, 1030] take the shared-B path on 2 threads, the latter in two column chunks
+    for (const [m, k, n] of [[1, 768, 300], [3, 5, 7], [37, 129, 65], [130, 300, 1030], [260, 64, 9], [40, 4100, 1030]] as const) {
       for (const ta of [false, true]) for (const tb of [false, true]) {
         const ad = rand(m * k, m + k), bd = rand(k * n, n + 7);
         T.tidy(() => {
           const a = ta ? T.transpose(T.tensor(ad, { shape: [k, m] }), 0, 1) : T.tensor(ad, { shape: [m, k] });
           const b = tb ? T.transpose(T.tensor(bd, { shape: [n, k] }), 0, 1) : T.tensor(bd, { shape: [k, n] });
-          expectClose(T.matmul(a, b).dataSync() as Float32Array, refMatmul(ad, bd, m, k, n, ta, tb), 1e-5);
+          expectClose(T.matmul(a, b).dataSync() as Float32Array, refMatmul(ad, bd, m, k, n, ta, tb), 1e-5 * Math.max(1, k / 1000)); // f32 sums of k terms
         });
       }
     }
+  });
+
+  it('matmul: shared-B tiling covers the output in enough tiles', () => {
+    for (const [M, N, K, threads] of [[1024, 1024, 1024, 2], [40, 1030, 4100, 2], [64, 512, 256, 2], [130, 1030, 300, 4], [16, 8, 9, 2]]) {
+      const { nb, tm, tn } = sharedTiling(M!, N!, K!, threads!);
+      expect(nb % 8 === 0 && tn % 8 === 0 && tm % 4 === 0 && tm <= 128 && tn <= nb).toBe(true);
+      expect(K! * nb).toBeLessThanOrEqual(Math.max(1 << 22, K! * 64));
+      expect(nb).toBeLessThanOrEqual(Math.ceil(N! / 8) * 8);
+      if (K! * N! <= 1 << 22) expect(nb).toBeGreaterThanOrEqual(N!); // one chunk when it fits
+      const tiles = Math.ceil(M! / tm) * Math.ceil(nb / tn);
+      if (M! * N! >= 64 * 1024) expect(tiles).toBeGreaterThanOrEqual(threads! * 4);
+    }
+    expect(sharedTiling(40, 1030, 4100, 2).nb).toBeLessThan(1030); // two column chunks
   });
 
   it('matmul: batch broadcast (stride 0) and leading dims of a sliced view', async () => {
@@ -143,16 +158,40 @@ describe('allocator', () => {
     expect((err as Error).message).toContain(String(5 * 2 ** 30));
   });
 
-  it('training-like loop keeps live bytes flat', async () => {
-    await T.setBackend('wasm-k1');
-    const w = T.keep(T.tensor(rand(64 * 64, 3), { shape: [64, 64] }));
-    const step = () => T.tidy(() => T.sum(T.gelu(T.matmul(w, w))).dataSync());
-    step();
-    const live = wasm1.rt.heap.liveBytes;
-    for (let i = 0; i < 200; i++) step();
-    expect(wasm1.rt.heap.liveBytes).toBe(live);
-    w.dispose();
-  });
+  it('1000 training steps (attention + MLP, backward, AdamW) keep live bytes and tensors flat', async () => {
+    await T.setBackend('wasm-k2');
+    const param = (shape: number[], seed: number) => {
+      const p = T.keep(T.randn(shape, { seed }).mul(0.3));
+      p.requiresGrad = true;
+      return p;
+    };
+    const params = [param([16, 48], 1), param([16, 32], 2), param([32, 4], 3)];
+    const moments = params.map((p) => ({ m: T.keep(T.zerosLike(p)), v: T.keep(T.zerosLike(p)) }));
+    const x = T.keep(T.randn([4, 8, 16], { seed: 9 }));
+    const y = T.keep(T.randint(0, 4, [32], { seed: 10 }));
+    const losses: number[] = [];
+    const step = (i: number) => T.tidy(() => {
+      const [wqkv, w1, w2] = params;
+      const [q, k, v] = T.chunk(T.matmul(x, wqkv!), 3, -1);
+      const h = T.scaledDotProductAttention(q!, k!, v!, { isCausal: true }).add(x);
+      const logits = T.matmul(T.matmul(h, w1!).relu(), w2!).reshape([32, 4]);
+      const loss = T.crossEntropy(logits, y);
+      loss.backward();
+      params.forEach((p, j) => {
+        const r = T.adamwUpdate(p, p.grad!, moments[j]!.m, moments[j]!.v, { lr: 0.01, weightDecay: 0.01, step: i });
+        p.assign(r.param); moments[j]!.m.assign(r.m); moments[j]!.v.assign(r.v);
+        p.grad = null;
+      });
+      if (i === 1 || i === 1000) losses.push(loss.item());
+    });
+    step(1);
+    const live = wasm2.rt.heap.liveBytes, tensors = T.memory().numTensors;
+    for (let i = 2; i <= 1000; i++) step(i);
+    expect(wasm2.rt.heap.liveBytes).toBe(live);
+    expect(T.memory().numTensors).toBe(tensors);
+    expect(losses[1]).toBeLessThan(losses[0]! * 0.5); // it did train
+    for (const t of [...params, ...moments.flatMap((m) => [m.m, m.v]), x, y]) t.dispose();
+  }, 60_000);
 });
 
 describe('float16 / bfloat16 conversion', () => {

@@ -34,9 +34,9 @@ export interface BackendStorage {
   free(id: DataId): void;
   /** Copy bytes into the allocation at `byteOffset` (default 0). */
   write(id: DataId, bytes: Uint8Array, byteOffset?: number): void;
-  /** Read bytes back once all queued work on them is done. */
+  /** Read bytes back once all queued work on them is done: a fresh copy the caller owns (never a view of backend memory). */
   read(id: DataId, byteOffset: number, byteLength: number): Promise<Uint8Array>;
-  /** Synchronous read, where the backend can (cpu, wasm, cuda). */
+  /** Synchronous read, where the backend can (cpu, wasm, cuda); a fresh copy, as `read`. */
   readSync?(id: DataId, byteOffset: number, byteLength: number): Uint8Array;
 }
 

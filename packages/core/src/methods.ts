@@ -61,5 +61,5 @@ function toBackend(t: Tensor, name: string): Tensor {
   const bpe = BYTES_PER_ELEMENT[t.dtype];
   const bytes = src.readSync(c.storage.id, c.offset * bpe, t.size * bpe);
   if (c !== t) c.dispose();
-  return fromStorage(storageView(t.dtype, bytes.slice()), t.shape, t.dtype, dst);
+  return fromStorage(storageView(t.dtype, bytes), t.shape, t.dtype, dst);
 }

@@ -188,7 +188,7 @@ export class Tensor {
     const [c, off, len] = this.readRange();
     try {
       const bytes = await c.storage.backend.storage.read(c.storage.id, off, len);
-      return storageView(this.dtype, bytes.slice());
+      return storageView(this.dtype, bytes); // read() hands over a fresh copy
     } finally {
       if (c !== this) c.dispose();
     }
@@ -202,7 +202,7 @@ export class Tensor {
       if (!st.readSync) {
         throw new SyncReadError(`backend '${this.backend}' reads asynchronously: use \`await t.data()\` instead of dataSync()`);
       }
-      return storageView(this.dtype, st.readSync(c.storage.id, off, len).slice());
+      return storageView(this.dtype, st.readSync(c.storage.id, off, len));
     } finally {
       if (c !== this) c.dispose();
     }

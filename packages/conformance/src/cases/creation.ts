@@ -172,6 +172,22 @@ export function defineTensorApi(ctx: Ctx): void {
     expect(await tc.slice(t, 1, 0, 3, 2).array()).toEqual([[1, 3], [4, 6]]);
   });
 
+  ctx.test('api/data-is-an-owned-copy', async () => {
+    // core hands storage.read's bytes straight to the user, so backends must return copies
+    const t = tc.tensor([[1, 2, 3], [4, 5, 6]]);
+    const d = await t.data();
+    d[0] = 99; d[5] = -1;
+    expect(Array.from(await t.data())).toEqual([1, 2, 3, 4, 5, 6]);
+    if ((tc.getBackend().storage as { readSync?: unknown }).readSync) {
+      const s = t.dataSync();
+      s.fill(7);
+      expect(Array.from(t.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    }
+    const u = tc.mul(t, 2); // written by a kernel, then read
+    (await u.data()).fill(0);
+    expect(Array.from(await u.data())).toEqual([2, 4, 6, 8, 10, 12]);
+  });
+
   ctx.test('api/clone-detach-contiguous', async () => {
     const t = tc.tensor([1, 2, 3]);
     const c = m(t).clone();
