@@ -13,8 +13,11 @@ export const PROFILES = {
   // maxRunMs: a case whose run is projected to take longer (from the impl's speed on the previous,
   // smaller case) is skipped, and the table says so. hangMs: a call that has not returned by then
   // fails the cell, and the impl is not run again in this process.
-  full: { maxWarmup: 3, warmupMs: 1000, minRuns: 5, minRunsSlow: 3, maxRuns: 30, budgetMs: 5000, maxRunMs: 10000, hangMs: 120000 },
-  quick: { maxWarmup: 1, warmupMs: 0, minRuns: 2, minRunsSlow: 1, maxRuns: 3, budgetMs: 1000, maxRunMs: 3000, hangMs: 60000 },
+  // settleMs: idle time after every timed run, so that one impl's threads still spinning after its
+  // call (onnxruntime's pool keeps a core busy for >10 ms: measured, tessera-wasm 1024³ took 35.6 ms
+  // right after an onnxruntime-web run and 25.5 ms after a 50 ms pause) do not slow the next impl.
+  full: { maxWarmup: 3, warmupMs: 1000, minRuns: 5, minRunsSlow: 3, maxRuns: 30, budgetMs: 5000, maxRunMs: 10000, hangMs: 120000, settleMs: 50 },
+  quick: { maxWarmup: 1, warmupMs: 0, minRuns: 2, minRunsSlow: 1, maxRuns: 3, budgetMs: 1000, maxRunMs: 3000, hangMs: 60000, settleMs: 0 },
 };
 
 export class HangError extends Error {}
@@ -65,6 +68,7 @@ export async function timedRounds(entries, profile) {
       } catch (err) {
         e.error = err;
       }
+      if (profile.settleMs) await new Promise((r) => setTimeout(r, profile.settleMs));
       const spent = e.times.reduce((a, b) => a + b, 0);
       const minRuns = e.firstMs > 1000 ? profile.minRunsSlow : profile.minRuns;
       if (e.error || e.times.length >= profile.maxRuns || (e.times.length >= minRuns && spent >= profile.budgetMs)) {

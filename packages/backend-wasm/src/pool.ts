@@ -29,9 +29,10 @@ function startWorker(data: Record<string, unknown>): WorkerHandle {
 
 /**
  * Threads sharing one memory: `threads - 1` workers plus the calling thread (tid 0). A job writes
- * its arguments to the control block, bumps the generation and wakes the workers; every thread
- * takes chunks of [0, total) (multiples of `grain`) from a shared counter and runs
- * `fn(...args, start, end, tid)` on each, and the caller waits for the done count. Until the workers have started, jobs run on the caller.
+ * its arguments to the control block, opens the job, bumps the generation and wakes the workers;
+ * every thread that joins takes chunks of [0, total) (multiples of `grain`) from a shared counter and
+ * runs `fn(...args, start, end, tid)` on each; the caller waits until every chunk is done, closes
+ * the job and waits for joined workers to leave (protocol: worker-source.ts). Until the workers have started, jobs run on the caller.
  */
 export class Pool {
   private workers: WorkerHandle[] = [];
@@ -85,22 +86,29 @@ export class Pool {
       return;
     }
     // Chunks are handed out from a counter, ~4 per thread: a core that runs slower (a busy
-    // neighbour, an efficiency core, a late wake-up) takes fewer, instead of everyone waiting for it.
+    // neighbour, an efficiency core) takes fewer, and a worker that wakes late (a sleeping vCPU
+    // took up to 5 ms here) finds the work done instead of holding the caller up.
     const per = Math.ceil(units / Math.min(units, n * 4)) * grain;
+    const chunks = Math.ceil(total / per);
     const ctl = this.ctl;
+    while (Atomics.load(ctl, 11) !== 0); // a worker still leaving the last job (it has no chunk)
     for (let i = 0; i < args.length; i++) this.args[i] = args[i]!;
     ctl[2] = fn; ctl[3] = n; ctl[4] = total; ctl[5] = per; ctl[6] = args.length; ctl[9] = 0;
     Atomics.store(ctl, 1, 0);
+    Atomics.store(ctl, 10, 1); // open: the arguments above are complete
     Atomics.add(ctl, 0, 1);
     Atomics.notify(ctl, 0);
-    for (let s = Atomics.add(ctl, 9, 1) * per; s < total; s = Atomics.add(ctl, 9, 1) * per) f(...args, s, Math.min(total, s + per), 0);
-    const want = this.workers.length; // every worker reports, busy or not
+    for (let s = Atomics.add(ctl, 9, 1) * per; s < total; s = Atomics.add(ctl, 9, 1) * per) {
+      f(...args, s, Math.min(total, s + per), 0);
+      Atomics.add(ctl, 1, 1);
+    }
     let done = Atomics.load(ctl, 1);
-    for (let spin = 0; done < want && spin < 20000; spin++) done = Atomics.load(ctl, 1);
-    while (done < want) {
+    for (let spin = 0; done < chunks && spin < 20000; spin++) done = Atomics.load(ctl, 1);
+    while (done < chunks) {
       if (this.block) Atomics.wait(ctl, 1, done, 50);
       done = Atomics.load(ctl, 1);
     }
+    Atomics.store(ctl, 10, 0); // closed: a late waker leaves without reading the arguments
   }
 
   dispose(): void {

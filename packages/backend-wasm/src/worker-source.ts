@@ -1,9 +1,13 @@
 /**
  * The worker's script, as a string (a classic script, no imports), started with eval in Node and
  * from a Blob URL in browsers. It instantiates the module on the shared memory, gets its own stack,
- * then loops: sleep on the generation counter, run its chunk, count itself done. No postMessage per op.
- * Control block (Int32 slots): 0 generation, 1 done, 2 fn, 3 active threads, 4 total, 5 chunk size,
- * 6 nargs, 7 exit, 8 ready, 9 next chunk; Float64 args from byte 64.
+ * then loops: sleep on the generation counter, join the job while it is open, take chunks until
+ * none are left. No postMessage per op.
+ * Control block (Int32 slots): 0 generation, 1 chunks done, 2 fn, 3 active threads, 4 total,
+ * 5 chunk size, 6 nargs, 7 exit, 8 ready, 9 next chunk, 10 open, 11 joined; Float64 args from byte 64.
+ * A worker that wakes late finds the job closed (the others did its share) and goes back to sleep;
+ * the caller only waits for workers that joined, and it writes the next job's arguments only once
+ * none has (so a joined worker never reads half-written arguments).
  */
 export const WORKER_SOURCE = `
 function start(d) {
@@ -23,15 +27,19 @@ function start(d) {
     if (gen === seen) continue;
     seen = gen;
     if (Atomics.load(ctl, 7)) return;
-    if (tid < ctl[3]) {
+    Atomics.add(ctl, 11, 1);
+    if (Atomics.load(ctl, 10) === 1 && tid < ctl[3]) {
       const total = ctl[4], per = ctl[5];
       const a = [];
       for (let i = 0; i < ctl[6]; i++) a.push(args[i]);
       const f = fns[ctl[2]];
-      for (let s = Atomics.add(ctl, 9, 1) * per; s < total; s = Atomics.add(ctl, 9, 1) * per) f(...a, s, Math.min(total, s + per), tid);
+      for (let s = Atomics.add(ctl, 9, 1) * per; s < total; s = Atomics.add(ctl, 9, 1) * per) {
+        f(...a, s, Math.min(total, s + per), tid);
+        Atomics.add(ctl, 1, 1);
+        Atomics.notify(ctl, 1);
+      }
     }
-    Atomics.add(ctl, 1, 1);
-    Atomics.notify(ctl, 1);
+    Atomics.sub(ctl, 11, 1);
   }
 }
 if (typeof process !== 'undefined' && process.versions && process.versions.node) {

@@ -194,6 +194,26 @@ describe('allocator', () => {
   }, 60_000);
 });
 
+describe('thread pool', () => {
+  it('thread pool: back-to-back jobs, with pauses that let workers sleep and wake late, match one thread bit for bit', async () => {
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const on = (name: string, f: () => Float32Array) => { T.setBackend(name); return f(); };
+    for (let it = 0; it < 100; it++) {
+      const n = 40_000 + Math.floor(next() * 200_000), m = 40 + Math.floor(next() * 90);
+      const xd = rand(n, it), ad = rand(m * 300, it + 1), bd = rand(300 * 70, it + 2);
+      const run = () => T.tidy(() => {
+        const g = T.gelu(T.tensor(xd)).dataSync() as Float32Array;
+        const c = T.matmul(T.tensor(ad, { shape: [m, 300] }), T.tensor(bd, { shape: [300, 70] })).dataSync() as Float32Array;
+        return Float32Array.from([...g.subarray(0, 64), ...g.subarray(n - 64), ...c]);
+      });
+      const one = on('wasm-k1', run), two = on('wasm-k2', run);
+      expect(two).toEqual(one);
+      if (next() < 0.3) await new Promise((r) => setTimeout(r, 1 + Math.floor(next() * 3)));
+    }
+  }, 60_000);
+});
+
 describe('float16 / bfloat16 conversion', () => {
   it('cast rounds to nearest even like core, both ways, incl. specials and subnormals', async () => {
     await T.setBackend('wasm-k1');
