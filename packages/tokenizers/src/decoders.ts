@@ -74,7 +74,7 @@ export class ByteFallbackDecoder implements Decoder {
     const flush = () => {
       if (!pending.length) return;
       const bytes = Uint8Array.from(pending);
-      try { out.push(new TextDecoder('utf-8', { fatal: true }).decode(bytes)); } catch { for (let i = 0; i < pending.length; i++) out.push('\ufffd'); }
+      try { out.push(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)); } catch { for (let i = 0; i < pending.length; i++) out.push('\ufffd'); }
       pending = [];
     };
     for (const t of tokens) {

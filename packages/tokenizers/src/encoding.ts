@@ -7,4 +7,6 @@ export interface Encoding {
   attentionMask: number[];
   typeIds: number[];
   specialTokensMask: number[];
+  /** What truncation removed, as encodings of at most the kept length (HF `overflowing`); each repeats `stride` tokens of the one before. */
+  overflowing: Encoding[];
 }

@@ -5,6 +5,7 @@ export type { Model } from './models/model.js';
 export { BPE, type BPEOptions } from './models/bpe.js';
 export { WordPiece, type WordPieceOptions } from './models/wordpiece.js';
 export { Unigram, type UnigramOptions } from './models/unigram.js';
+export { SentencePieceBPE, type SentencePieceBPEOptions } from './models/sentencepiece-bpe.js';
 export * as normalizers from './normalizers.js';
 export * as preTokenizers from './pre-tokenizers.js';
 export * as postProcessors from './post-processors.js';

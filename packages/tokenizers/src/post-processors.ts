@@ -1,5 +1,8 @@
-// Post-processors: add special tokens around one or two sequences.
+// Post-processors: add special tokens around one or two sequences. As in HF, each processor turns
+// the sequences (with the overflowing parts truncation left on them) into a list of encodings, and
+// `mergeEncodings` joins the list, pairing every overflowing part with the rest (Encoding::merge).
 import { TokenizerError } from './errors.js';
+import { trimByteLevelOffsets } from './align.js';
 
 /** An encoding being built: parallel arrays. */
 export interface RawEncoding {
@@ -8,31 +11,78 @@ export interface RawEncoding {
   typeIds: number[];
   special: number[];
   offsets: Array<[number, number]> | null;
+  /** Parts removed by truncation (HF `overflowing`). */
+  overflowing?: RawEncoding[];
+  /** The text the offsets point into (byte-level offset trimming needs it). */
+  text?: string;
 }
 
 export interface PostProcessor {
   readonly type: string;
   /** Number of special tokens added for a single sequence or a pair. */
   addedTokens(pair: boolean): number;
+  /** The merged encoding of one sequence or a pair, special tokens added. */
   process(a: RawEncoding, b: RawEncoding | null): RawEncoding;
+  /** HF `process_encodings`: the encodings to merge, overflowing parts processed too. */
+  processEncodings?(encs: RawEncoding[], addSpecial: boolean): RawEncoding[];
   toJSON(): Record<string, unknown>;
 }
 
 type Piece = { SpecialToken: { id: string; type_id: number } } | { Sequence: { id: 'A' | 'B'; type_id: number } };
 interface SpecialDef { id: string; ids: number[]; tokens: string[] }
 
-function concat(parts: Array<RawEncoding>, typeIds: number[]): RawEncoding {
-  const out: RawEncoding = { ids: [], tokens: [], typeIds: [], special: [], offsets: parts.every((p) => p.offsets) ? [] : null };
-  parts.forEach((p, k) => {
-    for (let i = 0; i < p.ids.length; i++) {
-      out.ids.push(p.ids[i]!); out.tokens.push(p.tokens[i]!); out.typeIds.push(typeIds[k]!); out.special.push(p.special[i]!);
-      if (out.offsets) out.offsets.push(p.offsets![i]!);
-    }
-  });
+const copy = (e: RawEncoding): RawEncoding => ({
+  ids: [...e.ids], tokens: [...e.tokens], typeIds: [...e.typeIds], special: [...e.special],
+  offsets: e.offsets ? e.offsets.map((o) => [o[0], o[1]] as [number, number]) : null, overflowing: e.overflowing, text: e.text,
+});
+const empty = (offsets: boolean): RawEncoding => ({ ids: [], tokens: [], typeIds: [], special: [], offsets: offsets ? [] : null });
+
+/** HF Encoding::merge_with: append `b`; every overflowing part of either side is paired with the other. */
+function mergeWith(a: RawEncoding, b: RawEncoding): RawEncoding {
+  const over: RawEncoding[] = [];
+  for (const ao of a.overflowing ?? []) {
+    over.push(mergeWith(copy(ao), b));
+    for (const bo of b.overflowing ?? []) over.push(mergeWith(copy(ao), bo));
+  }
+  for (const bo of b.overflowing ?? []) over.push(mergeWith(copy(a), bo));
+  const offsets = a.offsets && b.offsets ? [...a.offsets, ...b.offsets.map((o) => [o[0], o[1]] as [number, number])] : null;
+  return {
+    ids: [...a.ids, ...b.ids], tokens: [...a.tokens, ...b.tokens], typeIds: [...a.typeIds, ...b.typeIds],
+    special: [...a.special, ...b.special], offsets, overflowing: over.length ? over : undefined,
+  };
+}
+
+/** HF Encoding::merge of a processed list. */
+export function mergeEncodings(encs: RawEncoding[]): RawEncoding {
+  if (encs.length === 1 && !encs[0]!.overflowing) return encs[0]!;
+  let out = empty(encs.every((e) => e.offsets));
+  for (const e of encs) out = mergeWith(out, e);
   return out;
 }
-function special(ids: number[], tokens: string[], withOffsets: boolean): RawEncoding {
-  return { ids, tokens, typeIds: ids.map(() => 0), special: ids.map(() => 1), offsets: withOffsets ? ids.map(() => [0, 0] as [number, number]) : null };
+
+/** Post-process one sequence or a pair as HF does (no processor: the sequences are merged). */
+export function postProcess(pp: PostProcessor | null, a: RawEncoding, b: RawEncoding | null, addSpecial: boolean): RawEncoding {
+  const encs = b ? [a, b] : [a];
+  if (!pp) return mergeEncodings(encs);
+  if (pp.processEncodings) return mergeEncodings(pp.processEncodings(encs, addSpecial));
+  return addSpecial ? pp.process(a, b) : mergeEncodings(encs); // a processor written without processEncodings
+}
+
+function special(ids: number[], tokens: string[], typeId: number, withOffsets: boolean): RawEncoding {
+  return { ids, tokens, typeIds: ids.map(() => typeId), special: ids.map(() => 1), offsets: withOffsets ? ids.map(() => [0, 0] as [number, number]) : null };
+}
+/**
+ * `before` + e + `after` with special mask 0 for e, as Bert / Roberta build them; e keeps its type
+ * ids, its overflowing parts keep theirs or get `overflowType`.
+ */
+function wrap(e: RawEncoding, before: RawEncoding | null, after: RawEncoding, overflowType: number | null): RawEncoding {
+  const mid: RawEncoding = { ...e, special: e.ids.map(() => 0), overflowing: undefined };
+  const parts = before ? [before, mid, after] : [mid, after];
+  const out = parts.reduce((x, y) => mergeWith(x, y), empty(!!e.offsets));
+  if (e.overflowing) {
+    out.overflowing = e.overflowing.map((o) => wrap(overflowType === null ? o : { ...o, typeIds: o.ids.map(() => overflowType) }, before, after, overflowType));
+  }
+  return out;
 }
 
 export class TemplateProcessing implements PostProcessor {
@@ -61,19 +111,23 @@ export class TemplateProcessing implements PostProcessor {
     for (const p of pair ? this.pair : this.single) if ('SpecialToken' in p) n += this.specialTokens[p.SpecialToken.id]!.ids.length;
     return n;
   }
-  process(a: RawEncoding, b: RawEncoding | null): RawEncoding {
-    const parts: RawEncoding[] = [], types: number[] = [];
-    for (const p of b ? this.pair : this.single) {
+  processEncodings(encs: RawEncoding[], addSpecial: boolean): RawEncoding[] {
+    const out: RawEncoding[] = [];
+    const offsets = !!encs[0]!.offsets;
+    for (const p of encs.length > 1 ? this.pair : this.single) {
       if ('SpecialToken' in p) {
+        if (!addSpecial) continue;
         const d = this.specialTokens[p.SpecialToken.id]!;
-        parts.push(special(d.ids, d.tokens, !!a.offsets)); types.push(p.SpecialToken.type_id);
+        out.push(special(d.ids, d.tokens, p.SpecialToken.type_id, offsets));
       } else {
-        const src = p.Sequence.id === 'A' ? a : b;
-        if (src) { parts.push(src); types.push(p.Sequence.type_id); }
+        const src = encs[p.Sequence.id === 'A' ? 0 : 1];
+        // the template's type id goes to the sequence itself, not to its overflowing parts (as in HF)
+        if (src) out.push({ ...src, typeIds: src.ids.map(() => p.Sequence.type_id) });
       }
     }
-    return concat(parts, types);
+    return out;
   }
+  process(a: RawEncoding, b: RawEncoding | null): RawEncoding { return mergeEncodings(this.processEncodings(b ? [a, b] : [a], true)); }
   toJSON() { return { type: this.type, single: this.single, pair: this.pair, special_tokens: this.specialTokens }; }
 }
 
@@ -81,24 +135,35 @@ export class BertProcessing implements PostProcessor {
   readonly type: string = 'BertProcessing';
   constructor(readonly sep: [string, number], readonly cls: [string, number]) {}
   addedTokens(pair: boolean): number { return pair ? 3 : 2; }
-  process(a: RawEncoding, b: RawEncoding | null): RawEncoding {
-    const o = !!a.offsets;
-    const cls = special([this.cls[1]], [this.cls[0]], o), sep = special([this.sep[1]], [this.sep[0]], o);
-    if (!b) return concat([cls, a, sep], [0, 0, 0]);
-    return concat([cls, a, sep, b, sep], [0, 0, 0, 1, 1]);
+  processEncodings(encs: RawEncoding[], addSpecial: boolean): RawEncoding[] {
+    if (!addSpecial) return encs;
+    const o = !!encs[0]!.offsets;
+    const cls = special([this.cls[1]], [this.cls[0]], 0, o);
+    return encs.map((e, i) => (i === 0 ? wrap(e, cls, special([this.sep[1]], [this.sep[0]], 0, o), null) : wrap(e, null, special([this.sep[1]], [this.sep[0]], 1, o), null)));
   }
+  process(a: RawEncoding, b: RawEncoding | null): RawEncoding { return mergeEncodings(this.processEncodings(b ? [a, b] : [a], true)); }
   toJSON(): Record<string, unknown> { return { type: this.type, sep: this.sep, cls: this.cls }; }
+}
+
+/** Byte-level offset trimming of an encoding and its overflowing parts (each trimmed on its own, as in HF). */
+function trimmed(e: RawEncoding, addPrefixSpace: boolean): RawEncoding {
+  if (!e.offsets || e.text === undefined) return e;
+  const offsets = e.offsets.map((x) => [x[0], x[1]] as [number, number]);
+  trimByteLevelOffsets(e.tokens, offsets, addPrefixSpace, e.text);
+  return { ...e, offsets, overflowing: e.overflowing?.map((o) => trimmed(o, addPrefixSpace)) };
 }
 
 export class RobertaProcessing extends BertProcessing {
   override readonly type = 'RobertaProcessing';
   constructor(sep: [string, number], cls: [string, number], readonly trimOffsets = true, readonly addPrefixSpace = true) { super(sep, cls); }
   override addedTokens(pair: boolean): number { return pair ? 4 : 2; }
-  override process(a: RawEncoding, b: RawEncoding | null): RawEncoding {
-    const o = !!a.offsets;
-    const cls = special([this.cls[1]], [this.cls[0]], o), sep = special([this.sep[1]], [this.sep[0]], o);
-    if (!b) return concat([cls, a, sep], [0, 0, 0]);
-    return concat([cls, a, sep, sep, b, sep], [0, 0, 0, 0, 0, 0]);
+  override processEncodings(encs: RawEncoding[], addSpecial: boolean): RawEncoding[] {
+    // RoBERTa has no token types: every sequence gets type 0, its overflowing parts only once wrapped
+    encs = encs.map((e) => ({ ...(this.trimOffsets ? trimmed(e, this.addPrefixSpace) : e), typeIds: e.ids.map(() => 0) }));
+    if (!addSpecial) return encs;
+    const o = !!encs[0]!.offsets;
+    const cls = special([this.cls[1]], [this.cls[0]], 0, o), sep = () => special([this.sep[1]], [this.sep[0]], 0, o);
+    return encs.map((e, i) => wrap(e, i === 0 ? cls : sep(), sep(), 0));
   }
   override toJSON(): Record<string, unknown> { return { type: this.type, sep: this.sep, cls: this.cls, trim_offsets: this.trimOffsets, add_prefix_space: this.addPrefixSpace }; }
 }
@@ -108,7 +173,8 @@ export class ByteLevelProcessing implements PostProcessor {
   readonly type = 'ByteLevel';
   constructor(readonly addPrefixSpace = true, readonly trimOffsets = true, readonly useRegex = true) {}
   addedTokens() { return 0; }
-  process(a: RawEncoding, b: RawEncoding | null): RawEncoding { return b ? concat([a, b], [0, 1]) : a; }
+  processEncodings(encs: RawEncoding[]): RawEncoding[] { return this.trimOffsets ? encs.map((e) => trimmed(e, this.addPrefixSpace)) : encs; }
+  process(a: RawEncoding, b: RawEncoding | null): RawEncoding { return mergeEncodings(this.processEncodings(b ? [a, b] : [a])); }
   toJSON() { return { type: this.type, add_prefix_space: this.addPrefixSpace, trim_offsets: this.trimOffsets, use_regex: this.useRegex }; }
 }
 
@@ -116,11 +182,11 @@ export class PostProcessorSequence implements PostProcessor {
   readonly type = 'Sequence';
   constructor(readonly processors: PostProcessor[]) {}
   addedTokens(pair: boolean) { return this.processors.reduce((n, p) => n + p.addedTokens(pair), 0); }
-  process(a: RawEncoding, b: RawEncoding | null): RawEncoding {
-    // HF applies each processor to the running result; only the first sees the pair split
-    let r = a, rb = b;
-    for (const p of this.processors) { r = p.process(r, rb); rb = null; }
-    return r;
+  /** HF hands the list each processor returns to the next one. */
+  processEncodings(encs: RawEncoding[], addSpecial: boolean): RawEncoding[] {
+    for (const p of this.processors) encs = p.processEncodings ? p.processEncodings(encs, addSpecial) : [addSpecial ? p.process(encs[0]!, encs[1] ?? null) : mergeEncodings(encs)];
+    return encs;
   }
+  process(a: RawEncoding, b: RawEncoding | null): RawEncoding { return mergeEncodings(this.processEncodings(b ? [a, b] : [a], true)); }
   toJSON() { return { type: this.type, processors: this.processors.map((p) => p.toJSON()) }; }
 }

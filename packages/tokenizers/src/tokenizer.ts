@@ -4,10 +4,12 @@ import type { Encoding } from './encoding.js';
 import type { Model } from './models/model.js';
 import { BPE } from './models/bpe.js';
 import { Unigram } from './models/unigram.js';
+import { SentencePieceBPE } from './models/sentencepiece-bpe.js';
 import type { Normalizer } from './normalizers.js';
 import { ByteLevel, PreTokenizerSequence, Split, type PreTokenizer } from './pre-tokenizers.js';
-import { ByteLevelProcessing, RobertaProcessing, type PostProcessor, type RawEncoding } from './post-processors.js';
-import { identity, normalizeAligned, preTokenizeAligned, rangeOf, sliceAligned, trimByteLevelOffsets, utf8LenOfCp, type Aligned } from './align.js';
+import { postProcess, type PostProcessor, type RawEncoding } from './post-processors.js';
+import { checkTruncation, truncate, type TruncationOptions } from './truncation.js';
+import { identity, normalizeAligned, preTokenizeAligned, rangeOf, sliceAligned, utf8LenOfCp, type Aligned } from './align.js';
 import type { Decoder } from './decoders.js';
 import { AddedTokenMatcher, type AddedToken } from './added-tokens.js';
 import { scanGpt2, type Scanner } from './scanners.js';
@@ -20,11 +22,7 @@ import { fromBytes } from './loaders/detect.js';
 import { tokenizerFromBertVocab, tokenizerFromGpt2 } from './loaders/vocab.js';
 
 export interface EncodeOptions { addSpecialTokens?: boolean }
-export interface TruncationOptions {
-  maxLength: number;
-  strategy?: 'longest_first' | 'only_first' | 'only_second';
-  direction?: 'right' | 'left';
-}
+export type { TruncationOptions };
 export interface PaddingOptions {
   /** 'longest' pads to the longest in the batch; a number pads to that fixed length. */
   length?: 'longest' | number;
@@ -71,6 +69,7 @@ export class Tokenizer {
     this.decoder = p.decoder ?? null;
     this.addedTokens = [];
     this.truncation = p.truncation ?? null;
+    if (this.truncation) checkTruncation(this.truncation);
     this.padding = p.padding ?? null;
     this.addTokens(p.addedTokens ?? []);
     this.detectFastPath();
@@ -125,7 +124,7 @@ export class Tokenizer {
   /** Ids and exact offsets: every unit of the normalized / pre-tokenized text keeps its original range. */
   private encodeAligned(text: string, ids: number[], offs: number[], names: Map<number, string> | null): void {
     const model = this.model;
-    const unigramUnk = model instanceof Unigram ? model.unkId : null;
+    const unkModel = unkTextModel(model);
     for (const seg of this.rawMatcher.split(text)) {
       if (seg.id >= 0) { ids.push(seg.id); offs.push(seg.start, seg.end); continue; }
       if (this.fast) { this.encodeFast(text, seg.start, seg.end, ids, offs); continue; }
@@ -140,10 +139,10 @@ export class Tokenizer {
         else pieces.push(part);
         for (const piece of pieces) {
           const n0 = ids.length;
-          if (names && unigramUnk !== null) {
+          if (names && unkModel) {
             const texts: string[] = [];
-            (model as Unigram).tokenize(piece.s, ids, texts);
-            for (let i = n0, t = 0; i < ids.length && t < texts.length; i++) if (ids[i] === unigramUnk) names.set(i, texts[t++]!);
+            unkModel.tokenize(piece.s, ids, texts);
+            for (let i = n0, t = 0; i < ids.length && t < texts.length; i++) if (ids[i] === unkModel.unkId) names.set(i, texts[t++]!);
           } else model.tokenize(piece.s, ids);
           this.tokenOffsets(piece, ids, n0, names, offs);
         }
@@ -211,14 +210,14 @@ export class Tokenizer {
     if (this.preTokenizer) this.preTokenizer.preTokenize(s, base, strs, starts);
     else { strs.push(s); starts.push(base); }
     const model = this.model;
-    const unigramUnk = model instanceof Unigram ? model.unkId : null;
+    const unkModel = unkTextModel(model);
     for (let k = 0; k < strs.length; k++) {
       const n0 = ids.length;
-      if (names && unigramUnk !== null) {
+      if (names && unkModel) {
         // HF reports the covered (normalized) text as the token of an unknown Unigram piece
         const texts: string[] = [];
-        (model as Unigram).tokenize(strs[k]!, ids, texts);
-        for (let i = n0, t = 0; i < ids.length && t < texts.length; i++) if (ids[i] === unigramUnk) names.set(i, texts[t++]!);
+        unkModel.tokenize(strs[k]!, ids, texts);
+        for (let i = n0, t = 0; i < ids.length && t < texts.length; i++) if (ids[i] === unkModel.unkId) names.set(i, texts[t++]!);
       } else model.tokenize(strs[k]!, ids);
     }
   }
@@ -237,27 +236,26 @@ export class Tokenizer {
   private raw(text: string, withOffsets: boolean): RawEncoding {
     const ids: number[] = [];
     const offs: number[] | null = withOffsets ? [] : null;
-    const names = this.model instanceof Unigram && this.model.unkId !== null ? new Map<number, string>() : null;
+    const names = unkTextModel(this.model) ? new Map<number, string>() : null;
     this.encodeText(text, ids, offs, names);
     const tokens = new Array<string>(ids.length);
     const special = new Array<number>(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const add = this.addedById.get(ids[i]!);
       tokens[i] = names?.get(i) ?? (add ? add.content : this.model.idToToken(ids[i]!) ?? '');
-      special[i] = add?.special ? 1 : 0;
+      special[i] = 0; // as in HF, only tokens a post-processor adds count as special, not those found in the text
     }
     let offsets: Array<[number, number]> | null = null;
     if (offs) {
       offsets = new Array(ids.length);
       for (let i = 0; i < ids.length; i++) offsets[i] = [offs[2 * i]!, offs[2 * i + 1]!];
-      const pp = this.postProcessor;
-      if ((pp instanceof ByteLevelProcessing || pp instanceof RobertaProcessing) && pp.trimOffsets) trimByteLevelOffsets(tokens, offsets, pp.addPrefixSpace, text);
     }
-    return { ids, tokens, typeIds: new Array(ids.length).fill(0), special, offsets };
+    return { ids, tokens, typeIds: new Array(ids.length).fill(0), special, offsets, text };
   }
 
   private encodeWith(text: string, pair: string | null, addSpecial: boolean, withOffsets: boolean, trunc: TruncationOptions | null): Encoding {
     if (typeof text !== 'string' || (pair !== null && typeof pair !== 'string')) throw new TokenizerError('INVALID_ARGUMENT', 'encode: text (and pair) must be strings');
+    if (trunc) checkTruncation(trunc);
     let a = this.raw(text, withOffsets);
     let b = pair === null ? null : this.raw(pair, withOffsets);
     if (b) b.typeIds.fill(1);
@@ -265,14 +263,7 @@ export class Tokenizer {
       const added = addSpecial && this.postProcessor ? this.postProcessor.addedTokens(b !== null) : 0;
       [a, b] = truncate(a, b, Math.max(0, trunc.maxLength - added), trunc);
     }
-    let r: RawEncoding;
-    if (addSpecial && this.postProcessor) r = this.postProcessor.process(a, b);
-    else if (b) r = concatRaw(a, b);
-    else r = a;
-    return {
-      ids: r.ids, tokens: r.tokens, offsets: r.offsets ?? [], typeIds: r.typeIds,
-      specialTokensMask: r.special, attentionMask: new Array(r.ids.length).fill(1),
-    };
+    return toEncoding(postProcess(this.postProcessor, a, b, addSpecial));
   }
 
   /** Encode many inputs, then pad them (options or the tokenizer's padding setting). */
@@ -294,15 +285,17 @@ export class Tokenizer {
     const padToken = p.padToken ?? '[PAD]';
     const padId = p.padId ?? this.tokenToId(padToken) ?? 0;
     const typeId = p.padTypeId ?? 0;
-    for (const e of encs) {
+    const padOne = (e: Encoding): void => {
+      for (const o of e.overflowing) padOne(o);
       const n = len - e.ids.length;
-      if (n <= 0) continue;
+      if (n <= 0) return;
       const fill = <T>(arr: T[], v: T) => { const x = new Array<T>(n).fill(v); if (p.direction === 'left') arr.unshift(...x); else arr.push(...x); };
       fill(e.ids, padId); fill(e.tokens, padToken); fill(e.typeIds, typeId); fill(e.attentionMask, 0); fill(e.specialTokensMask, 1);
       fill(e.offsets, [0, 0] as [number, number]);
       if (p.direction === 'left') for (let i = 0; i < n; i++) e.offsets[i] = [0, 0];
       else for (let i = e.offsets.length - n; i < e.offsets.length; i++) e.offsets[i] = [0, 0];
-    }
+    };
+    for (const e of encs) padOne(e);
   }
 
   // ---------------------------------------------------------------- decoding
@@ -353,7 +346,7 @@ export class Tokenizer {
   toJSON(): Record<string, unknown> {
     return {
       version: '1.0',
-      truncation: this.truncation ? { direction: this.truncation.direction === 'left' ? 'Left' : 'Right', max_length: this.truncation.maxLength, strategy: { longest_first: 'LongestFirst', only_first: 'OnlyFirst', only_second: 'OnlySecond' }[this.truncation.strategy ?? 'longest_first'], stride: 0 } : null,
+      truncation: this.truncation ? { direction: this.truncation.direction === 'left' ? 'Left' : 'Right', max_length: this.truncation.maxLength, strategy: { longest_first: 'LongestFirst', only_first: 'OnlyFirst', only_second: 'OnlySecond' }[this.truncation.strategy ?? 'longest_first'], stride: this.truncation.stride ?? 0 } : null,
       padding: this.padding ? {
         strategy: this.padding.length === undefined || this.padding.length === 'longest' ? 'BatchLongest' : { Fixed: this.padding.length },
         direction: this.padding.direction === 'left' ? 'Left' : 'Right', pad_to_multiple_of: this.padding.padToMultipleOf ?? null,
@@ -483,42 +476,16 @@ function byteOffsets(s: string, p: number, ids: number[], n0: number, tokBytes: 
   }
 }
 
-function concatRaw(a: RawEncoding, b: RawEncoding): RawEncoding {
+/** Models that report the text each unknown token covers (shown as its token, as HF and SentencePiece do). */
+function unkTextModel(m: Model): { unkId: number; tokenize(s: string, out: number[], unkTexts: string[]): void } | null {
+  if (m instanceof Unigram) return m.unkId === null ? null : (m as Unigram & { unkId: number });
+  return m instanceof SentencePieceBPE ? m : null;
+}
+
+/** The public Encoding of a post-processed RawEncoding (overflowing parts too). */
+function toEncoding(r: RawEncoding): Encoding {
   return {
-    ids: [...a.ids, ...b.ids], tokens: [...a.tokens, ...b.tokens], typeIds: [...a.typeIds, ...b.typeIds],
-    special: [...a.special, ...b.special], offsets: a.offsets && b.offsets ? [...a.offsets, ...b.offsets] : null,
+    ids: r.ids, tokens: r.tokens, offsets: r.offsets ?? [], typeIds: r.typeIds, specialTokensMask: r.special,
+    attentionMask: new Array(r.ids.length).fill(1), overflowing: (r.overflowing ?? []).map(toEncoding),
   };
-}
-
-function cut(e: RawEncoding, n: number, left: boolean): RawEncoding {
-  if (e.ids.length <= n) return e;
-  const f = <T>(x: T[]) => (left ? x.slice(x.length - n) : x.slice(0, n));
-  return { ids: f(e.ids), tokens: f(e.tokens), typeIds: f(e.typeIds), special: f(e.special), offsets: e.offsets ? f(e.offsets) : null };
-}
-
-/** HF truncation strategies (without overflow). */
-function truncate(a: RawEncoding, b: RawEncoding | null, max: number, t: TruncationOptions): [RawEncoding, RawEncoding | null] {
-  const left = t.direction === 'left';
-  if (!b) {
-    if (t.strategy === 'only_second') { if (a.ids.length > max) throw new TokenizerError('INVALID_ARGUMENT', 'truncation only_second needs a pair'); return [a, b]; }
-    return [cut(a, max, left), null];
-  }
-  const n1 = a.ids.length, n2 = b.ids.length;
-  if (n1 + n2 <= max) return [a, b];
-  const strategy = t.strategy ?? 'longest_first';
-  if (strategy === 'only_first') {
-    if (n2 >= max) throw new TokenizerError('INVALID_ARGUMENT', `truncation only_first: the second sequence alone (${n2}) exceeds max_length`);
-    return [cut(a, max - n2, left), b];
-  }
-  if (strategy === 'only_second') {
-    if (n1 >= max) throw new TokenizerError('INVALID_ARGUMENT', `truncation only_second: the first sequence alone (${n1}) exceeds max_length`);
-    return [a, cut(b, max - n1, left)];
-  }
-  // longest_first: remove from the longer sequence one token at a time (ties: the second)
-  let l1 = n1, l2 = n2;
-  const half = Math.floor(max / 2);
-  if (l1 > half && l2 > half) { l1 = Math.ceil(max / 2); l2 = max - l1; if (n1 <= n2) { l1 = half; l2 = max - half; } }
-  else if (l1 > l2) l1 = max - l2;
-  else l2 = max - l1;
-  return [cut(a, l1, left), cut(b, l2, left)];
 }

@@ -54,7 +54,8 @@ function model(o: unknown): Model {
     });
   }
   if (t === 'Unigram') {
-    return new Unigram({ vocab: arr(o, 'vocab', w) as Array<[string, number]>, unkId: (o.unk_id as number | null) ?? null, byteFallback: !!o.byte_fallback });
+    // paths are scored with the values HF's serde_json reads (see serde-float.ts): ties then break as in HF
+    return new Unigram({ vocab: arr(o, 'vocab', w) as Array<[string, number]>, unkId: (o.unk_id as number | null) ?? null, byteFallback: !!o.byte_fallback, serdeScores: true });
   }
   throw new TokenizerError('UNSUPPORTED', `model.type ${JSON.stringify(t)} is not supported (BPE, WordPiece, Unigram)`);
 }
@@ -153,11 +154,23 @@ function addedTokens(v: unknown): AddedToken[] {
 
 function truncation(v: unknown): TruncationOptions | null {
   if (!isObj(v)) return null;
-  const s = v.strategy;
+  const w = 'truncation';
+  const int = (k: string, d?: number) => {
+    const x = num(v, k, w, d);
+    if (!Number.isInteger(x) || x < 0) throw new TokenizerError('INVALID_FIELD', `${w}.${k} must be a non-negative integer, got ${x}`);
+    return x;
+  };
+  const pick = <T>(k: string, map: Record<string, T>, d: T): T => {
+    const x = v[k];
+    if (x === undefined || x === null) return d;
+    if (typeof x !== 'string' || !(x in map)) throw new TokenizerError('INVALID_FIELD', `${w}.${k} must be one of ${Object.keys(map).join(', ')}, got ${JSON.stringify(x)}`);
+    return map[x]!;
+  };
   return {
-    maxLength: num(v, 'max_length', 'truncation'),
-    strategy: s === 'OnlyFirst' ? 'only_first' : s === 'OnlySecond' ? 'only_second' : 'longest_first',
-    direction: v.direction === 'Left' ? 'left' : 'right',
+    maxLength: int('max_length'),
+    strategy: pick('strategy', { LongestFirst: 'longest_first', OnlyFirst: 'only_first', OnlySecond: 'only_second' } as const, 'longest_first'),
+    direction: pick('direction', { Right: 'right', Left: 'left' } as const, 'right'),
+    stride: int('stride', 0),
   };
 }
 function padding(v: unknown): PaddingOptions | null {

@@ -1,6 +1,7 @@
 // SentencePiece .model (protobuf ModelProto) -> Tokenizer, decoded directly (no protobuf library).
 import { TokenizerError } from '../errors.js';
 import { Unigram } from '../models/unigram.js';
+import { SentencePieceBPE } from '../models/sentencepiece-bpe.js';
 import { CharsMap, type Normalizer } from '../normalizers.js';
 import { ByteFallbackDecoder, DecoderSequence, FuseDecoder, MetaspaceDecoder } from '../decoders.js';
 import { Tokenizer } from '../tokenizer.js';
@@ -51,7 +52,8 @@ class Reader {
   }
 }
 
-const utf8d = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a piece may be U+FEFF itself (llama has one), which the default decoder would drop
+const utf8d = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 function str(r: Reader, b: Uint8Array): string {
   try { return utf8d.decode(b); } catch { return r.bad('string is not valid UTF-8'); }
 }
@@ -120,7 +122,7 @@ export function parseSentencePiece(bytes: Uint8Array): SentencePieceModel {
 }
 
 const te = new TextEncoder();
-const td = new TextDecoder();
+const td = new TextDecoder('utf-8', { ignoreBOM: true });
 /** SentencePiece's own normalizer: longest-match char map, extra-space removal, dummy prefix, ▁ escaping. */
 export class SentencePieceNormalizer implements Normalizer {
   readonly type = 'SentencePiece';
@@ -231,16 +233,20 @@ export class SentencePieceNormalizer implements Normalizer {
 
 export function tokenizerFromSentencePiece(bytes: Uint8Array): Tokenizer {
   const m = parseSentencePiece(bytes);
-  if (m.modelType !== 1) throw new TokenizerError('UNSUPPORTED', `SentencePiece model type ${m.modelType} (only Unigram = 1 is supported)`);
-  const excluded: number[] = [], user: number[] = [];
-  m.pieces.forEach((p, i) => {
-    if (p.type === PieceType.CONTROL || p.type === PieceType.UNUSED || p.type === PieceType.BYTE || p.type === PieceType.UNKNOWN) excluded.push(i);
-    if (p.type === PieceType.USER_DEFINED) user.push(i);
-  });
-  const model = new Unigram({
-    vocab: m.pieces.map((p) => [p.piece, p.score]), unkId: m.unkId, byteFallback: m.byteFallback,
-    excluded, userDefined: user, float32: true,
-  });
+  if (m.modelType !== 1 && m.modelType !== 2) throw new TokenizerError('UNSUPPORTED', `SentencePiece model type ${m.modelType} (Unigram = 1 and BPE = 2 are supported; WORD = 3 and CHAR = 4 are not)`);
+  let model: Unigram | SentencePieceBPE;
+  if (m.modelType === 2) model = new SentencePieceBPE({ pieces: m.pieces, byteFallback: m.byteFallback });
+  else {
+    const excluded: number[] = [], user: number[] = [];
+    m.pieces.forEach((p, i) => {
+      if (p.type === PieceType.CONTROL || p.type === PieceType.UNUSED || p.type === PieceType.BYTE || p.type === PieceType.UNKNOWN) excluded.push(i);
+      if (p.type === PieceType.USER_DEFINED) user.push(i);
+    });
+    model = new Unigram({
+      vocab: m.pieces.map((p) => [p.piece, p.score]), unkId: m.unkId, byteFallback: m.byteFallback,
+      excluded, userDefined: user, float32: true, semantics: 'sentencepiece',
+    });
+  }
   const decoders = [new MetaspaceDecoder('\u2581', m.addDummyPrefix ? 'always' : 'never', true)];
   return new Tokenizer({
     model,

@@ -1,6 +1,7 @@
 // Unigram language model (SentencePiece / T5): Viterbi over piece log-probabilities.
 import { TokenizerError } from '../errors.js';
 import { PairTable } from './pair-table.js';
+import { serdeF64 } from '../serde-float.js';
 import type { Model } from './model.js';
 
 export interface UnigramOptions {
@@ -14,10 +15,24 @@ export interface UnigramOptions {
   userDefined?: Iterable<number>;
   /** Accumulate path scores in float32 as SentencePiece does (HF uses float64). */
   float32?: boolean;
+  /**
+   * 'huggingface' (default): every piece, unk included, can match text; a repeated piece means its
+   * last id; runs of unk nodes are fused, then looked up again (vocab, bytes, unk).
+   * 'sentencepiece': the unk piece never matches; the first id of a piece wins; unknown nodes become
+   * bytes or unk one by one, as the C++ processor does.
+   */
+  semantics?: 'huggingface' | 'sentencepiece';
+  /**
+   * Score paths with the values HF's serde_json reads from these scores written as tokenizer.json
+   * (set by the tokenizer.json loader; toJSON still writes the given scores).
+   */
+  serdeScores?: boolean;
   cacheCapacity?: number;
 }
 
 const K_UNK_PENALTY = 10;
+const te = new TextEncoder();
+type Ids = number[] & { unk?: string[] };
 const FLT_MIN = 1.1754943508222875e-38;
 
 function utf8Length(s: string): number {
@@ -32,17 +47,21 @@ function utf8Length(s: string): number {
 export class Unigram implements Model {
   readonly type = 'Unigram' as const;
   readonly pieces: string[];
+  /** Scores used by the Viterbi search. */
   readonly scores: Float64Array;
+  /** Scores as given (what toJSON writes). */
+  private readonly given: Float64Array;
   readonly vocab = new Map<string, number>();
   readonly unkId: number | null;
   readonly byteFallback: boolean;
   readonly float32: boolean;
+  readonly semantics: 'huggingface' | 'sentencepiece';
   private readonly unkScore: number;
   private readonly trie = new PairTable(1 << 16);
   private nodeId: Int32Array;
   private nodes = 1;
   private readonly byteIds = new Int32Array(256).fill(-1);
-  private cache = new Map<string, number[] & { unk?: string[] }>();
+  private cache = new Map<string, Ids>();
   private readonly cacheCapacity: number;
   private readonly excluded: Set<number>;
   /** 1 for user-defined pieces (SentencePiece USER_DEFINED). */
@@ -52,7 +71,12 @@ export class Unigram implements Model {
     if (!Array.isArray(o.vocab) || o.vocab.length === 0) throw new TokenizerError('INVALID_FIELD', 'model.vocab must be a non-empty array of [piece, score]');
     this.pieces = new Array(o.vocab.length);
     this.scores = new Float64Array(o.vocab.length);
+    this.given = new Float64Array(o.vocab.length);
+    const serde = !!o.serdeScores;
     this.float32 = !!o.float32;
+    this.semantics = o.semantics ?? 'huggingface';
+    if (this.semantics !== 'huggingface' && this.semantics !== 'sentencepiece') throw new TokenizerError('INVALID_ARGUMENT', `Unigram semantics must be 'huggingface' or 'sentencepiece', got ${JSON.stringify(o.semantics)}`);
+    const hf = this.semantics === 'huggingface';
     this.excluded = new Set(o.excluded ?? []);
     const user = new Set(o.userDefined ?? []);
     let min = Infinity, max = -Infinity;
@@ -61,9 +85,11 @@ export class Unigram implements Model {
         throw new TokenizerError('INVALID_FIELD', `model.vocab[${i}] must be [string, finite number]`);
       }
       this.pieces[i] = e[0];
-      this.scores[i] = this.float32 ? Math.fround(e[1]) : e[1];
-      if (!this.vocab.has(e[0])) this.vocab.set(e[0], i);
-      if (!this.excluded.has(i) && !user.has(i)) { if (e[1] < min) min = e[1]; if (e[1] > max) max = e[1]; }
+      this.given[i] = e[1];
+      const v = serde ? serdeF64(e[1]) : e[1];
+      this.scores[i] = this.float32 ? Math.fround(v) : v;
+      if (hf || !this.vocab.has(e[0])) this.vocab.set(e[0], i);
+      if (!this.excluded.has(i) && !user.has(i)) { if (v < min) min = v; if (v > max) max = v; }
     });
     if (min === Infinity) min = 0;
     // SentencePiece starts max_score_ at FLT_MIN and resets it to 0 when nothing exceeds it
@@ -83,7 +109,7 @@ export class Unigram implements Model {
     this.cacheCapacity = o.cacheCapacity ?? 50_000;
     this.nodeId = new Int32Array(1 << 16).fill(-1);
     for (let i = 0; i < this.pieces.length; i++) {
-      if (i === unk || this.excluded.has(i)) continue;
+      if ((i === unk && !hf) || this.excluded.has(i)) continue;
       const p = this.pieces[i]!;
       if (p.length === 0) continue;
       let node = 0;
@@ -98,7 +124,7 @@ export class Unigram implements Model {
           node = nn;
         }
       }
-      if (this.nodeId[node] === -1) this.nodeId[node] = i;
+      if (hf || this.nodeId[node] === -1) this.nodeId[node] = i;
     }
     if (this.byteFallback) {
       for (let b = 0; b < 256; b++) {
@@ -165,7 +191,10 @@ export class Unigram implements Model {
       if (!hasSingle) {
         const end = pos + w;
         const cand = f32 ? Math.fround(base + this.unkScore) : base + this.unkScore;
-        if (start[end] === -1 || cand > score[end]!) { score[end] = cand; start[end] = pos; bid[end] = -1; }
+        if (start[end] === -1 || cand > score[end]!) {
+          if (this.unkId === null && this.semantics === 'huggingface') throw new TokenizerError('INVALID_ARGUMENT', `Unigram: ${JSON.stringify(s.slice(pos, end))} has no piece and the model has no unk_id`);
+          score[end] = cand; start[end] = pos; bid[end] = -1;
+        }
       }
       pos += w;
     }
@@ -174,15 +203,50 @@ export class Unigram implements Model {
     const ends: number[] = [];
     for (let e = n; e > 0; e = start[e]!) { ids.push(bid[e]!); ends.push(e); }
     ids.reverse(); ends.reverse();
-    const res: number[] & { unk?: string[] } = [];
-    let prevUnk = false;
-    let a = 0;
+    const res: Ids = [];
+    if (this.semantics === 'huggingface') this.resolveHf(s, ids, ends, res);
+    else this.resolveSp(s, ids, ends, res);
+    if (cacheable) {
+      if (this.cache.size >= this.cacheCapacity) this.cache.clear();
+      this.cache.set(s, res);
+    }
+    for (let i = 0; i < res.length; i++) out.push(res[i]!);
+    if (unkTexts && res.unk) unkTexts.push(...res.unk);
+  }
+
+  /** HF: nodes of the unk id (unknown chars or the unk piece itself) fuse, then the text is looked up again. */
+  private resolveHf(s: string, ids: number[], ends: number[], res: Ids): void {
+    let a = 0, run = -1;
+    const flush = (e: number) => {
+      if (run < 0) return;
+      const text = s.slice(run, e);
+      run = -1;
+      const id = this.vocab.get(text);
+      if (id === undefined && this.byteFallback) {
+        const bytes = te.encode(text);
+        if (bytes.every((b) => this.byteIds[b] !== -1)) { for (const b of bytes) res.push(this.byteIds[b]!); return; }
+      }
+      const u = id ?? this.unkId!;
+      res.push(u);
+      if (u === this.unkId) (res.unk ??= []).push(text);
+    };
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      if (id === -1 || id === this.unkId) { if (run < 0) run = a; } else { flush(a); res.push(id); }
+      a = ends[k]!;
+    }
+    flush(a);
+  }
+
+  /** SentencePiece: each unknown node becomes its bytes or unk; consecutive unks fuse. */
+  private resolveSp(s: string, ids: number[], ends: number[], res: Ids): void {
+    let prevUnk = false, a = 0;
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
       const e = ends[k]!;
       if (id === -1) {
         if (this.byteFallback && this.byteIds[0] !== -1) {
-          const bytes = new TextEncoder().encode(s.slice(a, e));
+          const bytes = te.encode(s.slice(a, e));
           let ok = true;
           for (const b of bytes) if (this.byteIds[b] === -1) ok = false;
           if (ok) { for (const b of bytes) res.push(this.byteIds[b]!); prevUnk = false; a = e; continue; }
@@ -195,15 +259,9 @@ export class Unigram implements Model {
       } else { res.push(id); prevUnk = false; }
       a = e;
     }
-    if (cacheable) {
-      if (this.cache.size >= this.cacheCapacity) this.cache.clear();
-      this.cache.set(s, res);
-    }
-    for (let i = 0; i < res.length; i++) out.push(res[i]!);
-    if (unkTexts && res.unk) unkTexts.push(...res.unk);
   }
 
   toJSON(): Record<string, unknown> {
-    return { type: 'Unigram', unk_id: this.unkId, vocab: this.pieces.map((p, i) => [p, this.scores[i]]), byte_fallback: this.byteFallback };
+    return { type: 'Unigram', unk_id: this.unkId, vocab: this.pieces.map((p, i) => [p, this.given[i]]), byte_fallback: this.byteFallback };
   }
 }
