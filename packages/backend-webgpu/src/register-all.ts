@@ -39,6 +39,7 @@ import rmsNorm from './kernels/rmsNorm.js';
 import gelu from './kernels/gelu.js';
 import crossEntropy from './kernels/crossEntropy.js';
 import attention from './kernels/attention.js';
+import attentionBackward from './kernels/attentionBackward.js';
 import adamw from './kernels/adamw.js';
 
 /** Every webgpu kernel, one per op of the contract (required primitives, then fused kernels). */
@@ -52,7 +53,7 @@ export const webgpuKernels: readonly KernelConfig[] = [
   // linear algebra, indexing, random
   matmul, indexSelect, gather, scatterAdd, random,
   // fused
-  softmax, logSoftmax, layerNorm, rmsNorm, gelu, crossEntropy, attention, adamw,
+  softmax, logSoftmax, layerNorm, rmsNorm, gelu, crossEntropy, attention, attentionBackward, adamw,
 ];
 
 /** Ops that get a float16 variant (f32 compute, u32-packed f16 storage) on devices with shader-f16. */

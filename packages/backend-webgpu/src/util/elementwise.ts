@@ -50,16 +50,21 @@ export function runElementwise(backend: WebGpuBackend, spec: ElementwiseSpec): v
   inputs.forEach((x, i) => (code += loader(`ld${i}`, `X${i}`, x.dtype)));
   code += storer('st', 'Y', y.dtype) + (spec.fns ?? '');
   const offs = inputs.map((_, i) => `var o${i} = pi(${3 + i}u);`).join(' ');
-  const steps = inputs.map((_, i) => `o${i} += c * pi(${24 + 8 * i}u + k);`).join(' ');
   const loads = inputs.map((_, i) => `let ${names[i]} = ld${i}(u32(o${i}));`).join(' ');
+  // One dim (contiguous, sliced or broadcast views): no per-element division, which software
+  // adapters (SwiftShader) run several times slower than the op itself.
+  const index = shape.length <= 1
+    ? `let lin = i32(gi); oy += lin * pi(16u); ${inputs.map((_, i) => `o${i} += lin * pi(${24 + 8 * i}u);`).join(' ')}`
+    : `var r = gi;
+  for (var d = i32(pu(1u)) - 1; d >= 0; d--) {
+    let k = u32(d); let s = pu(8u + k); let c = i32(r % s); r = r / s;
+    oy += c * pi(16u + k); ${inputs.map((_, i) => `o${i} += c * pi(${24 + 8 * i}u + k);`).join(' ')}
+  }`;
   code += `${MAIN_256} {
   ${LINEAR_ID}
   if (gi >= pu(0u)) { return; }
-  var r = gi; var oy = pi(2u); ${offs}
-  for (var d = i32(pu(1u)) - 1; d >= 0; d--) {
-    let k = u32(d); let s = pu(8u + k); let c = i32(r % s); r = r / s;
-    oy += c * pi(16u + k); ${steps}
-  }
+  var oy = pi(2u); ${offs}
+  ${index}
   ${loads}
   st(u32(oy), ${spec.expr});
 }`;

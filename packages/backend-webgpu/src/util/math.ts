@@ -1,19 +1,22 @@
 /** WGSL math where the builtins are too loose (WGSL allows several ulp, or NaN on overflow). */
 
-/** erf in f32 like the cpu backend's: a positive-term series below 2.5, erfc's continued fraction above. */
+/**
+ * erf in f32 to about 2 ulp, loop-free (SIMD lanes do not wait on each other's series): x·A(x²)
+ * below 1, 1 - exp(-x²)·B(x - 2.5) below 4, ±1 above. Coefficients are our least-squares fits.
+ */
 export const ERF = /* wgsl */ `
 fn erf_(x: f32) -> f32 {
   let ax = abs(x);
-  if (ax < 2.5) {
-    let x2 = x * x; var term = x; var s = x;
-    for (var n = 1; n < 60; n++) { term *= (2.0 * x2) / f32(2 * n + 1); s += term; if (abs(term) <= 1e-9 * abs(s)) { break; } }
-    return 1.1283791670955126 * exp(-x2) * s;
-  }
   if (ax >= 4.0) { return sign(x); }
-  var f = ax;
-  for (var n = 40; n >= 1; n--) { f = ax + f32(n) * 0.5 / f; }
-  let c = 0.5641895835477563 * exp(-ax * ax) / f;
-  return select(c - 1.0, 1.0 - c, x > 0.0);
+  if (ax < 1.0) {
+    let u = x * x;
+    return x * (1.1283791 + u * (-0.37612325 + u * (0.1128018 + u * (-0.02671131 + u * (0.004917548 + u * -5.6314096e-4)))));
+  }
+  let t = ax - 2.5;
+  let b = 0.21080637 + t * (-0.07434758 + t * (0.024937926 + t * (-0.007999493 + t * (0.0024669922 + t * (-7.3875743e-4
+    + t * (2.116944e-4 + t * (-5.3729877e-5 + t * (1.5010766e-5 + t * (-6.357362e-6 + t * 1.553842e-6)))))))));
+  let r = 1.0 - exp(-ax * ax) * b;
+  return select(-r, r, x > 0.0);
 }
 `;
 
