@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gptParams } from './gpt.mjs';
 
 /** Names of installed `@tessera/backend-*` packages (workspace links in node_modules/@tessera). */
 function backendPackages() {
@@ -62,6 +63,40 @@ export async function tesseraAdapters() {
 
 const trainAdam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 }; // = suites/train.mjs ADAM
 
+/**
+ * A runner doing `steps` training steps per run: loss, backward, adamwUpdate (weightDecay 0, as
+ * tfjs's Adam) + assign of every parameter, inside tidy; returns the losses read back.
+ */
+function adamRunner(T, backend, P, inputs, lossFn, steps, adam) {
+  const moments = P.map((p) => ({ m: T.zerosLike(p), v: T.zerosLike(p) }));
+  let step = 0;
+  return {
+    async run() {
+      if (T.getBackend().name !== backend) await T.setBackend(backend);
+      const out = new Float32Array(steps);
+      for (let s = 0; s < steps; s++) {
+        step++;
+        const loss = T.tidy(() => {
+          const l = lossFn();
+          l.backward();
+          P.forEach((p, i) => {
+            const r = T.adamwUpdate(p, p.grad, moments[i].m, moments[i].v, { ...adam, weightDecay: 0, step });
+            p.assign(r.param);
+            moments[i].m.assign(r.m);
+            moments[i].v.assign(r.v);
+            p.grad = null;
+          });
+          return l;
+        });
+        out[s] = (await loss.data())[0];
+        loss.dispose();
+      }
+      return out;
+    },
+    dispose() { for (const t of [...P, ...moments.flatMap((o) => [o.m, o.v]), ...inputs]) t.dispose(); },
+  };
+}
+
 function tesseraAdapter(T, backend, version) {
   const opts = { backend };
   // Each runner computes, reads back with `await t.data()`, and frees what it made. Ops follow their
@@ -118,44 +153,41 @@ function tesseraAdapter(T, backend, version) {
           const shape = i % 2 ? [p.length] : [dims[i / 2], dims[i / 2 + 1]];
           return T.tensor(p, { shape, requiresGrad: true, ...opts });
         });
-        const moments = P.map((p) => ({ m: T.zerosLike(p), v: T.zerosLike(p) }));
         const X = T.tensor(x, { shape: [batch, dims[0]], ...opts });
         const Y = T.tensor(y, { shape: [batch], dtype: 'int32', ...opts });
-        let step = 0;
         const last = P.length / 2 - 1;
-        const forward = () => {
+        const loss = () => {
           let h = X;
           for (let l = 0; l <= last; l++) {
             h = T.matmul(h, P[2 * l]).add(P[2 * l + 1]);
             if (l < last) h = T.relu(h);
           }
-          return h;
+          return T.crossEntropy(h, Y);
         };
-        return {
-          async run() {
-            if (T.getBackend().name !== backend) await T.setBackend(backend);
-            const out = new Float32Array(steps);
-            for (let s = 0; s < steps; s++) {
-              step++;
-              const loss = T.tidy(() => {
-                const l = T.crossEntropy(forward(), Y);
-                l.backward();
-                P.forEach((p, i) => {
-                  const r = T.adamwUpdate(p, p.grad, moments[i].m, moments[i].v, { ...adam, weightDecay: 0, step });
-                  p.assign(r.param);
-                  moments[i].m.assign(r.m);
-                  moments[i].v.assign(r.v);
-                  p.grad = null;
-                });
-                return l;
-              });
-              out[s] = (await loss.data())[0];
-              loss.dispose();
-            }
-            return out;
-          },
-          dispose() { for (const t of [...P, ...moments.flatMap((o) => [o.m, o.v]), X, Y]) t.dispose(); },
+        return adamRunner(T, backend, P, [X, Y], loss, steps, adam);
+      },
+      // nanoGPT's baby GPT (lib/gpt.mjs), written with core ops as a PyTorch user would.
+      async gptStep(p, { params, x, y }, adam = trainAdam) {
+        await T.setBackend(backend);
+        const { layers, heads, dim: C, block: Tn, batch: B, steps = 1 } = p;
+        const P = gptParams(p).map(([, shape], i) => T.tensor(params[i], { shape, requiresGrad: true, ...opts }));
+        const X = T.tensor(x, { shape: [B, Tn], dtype: 'int32', ...opts });
+        const Y = T.tensor(y, { shape: [B * Tn], dtype: 'int32', ...opts });
+        const [wte, wpe] = P;
+        const heads4 = (t) => t.reshape([B, Tn, heads, C / heads]).transpose(1, 2);
+        const loss = () => {
+          let h = T.embedding(X, wte).add(wpe);
+          for (let l = 0; l < layers; l++) {
+            const [ln1, attn, proj, ln2, fc, fcproj] = P.slice(2 + 6 * l, 8 + 6 * l);
+            const [q, k, v] = T.chunk(T.matmul(T.layerNorm(h, [C], ln1), attn), 3, -1).map(heads4);
+            const a = T.scaledDotProductAttention(q, k, v, { isCausal: true }).transpose(1, 2).reshape([B, Tn, C]);
+            h = h.add(T.matmul(a, proj));
+            h = h.add(T.matmul(T.gelu(T.matmul(T.layerNorm(h, [C], ln2), fc)), fcproj));
+          }
+          const logits = T.matmul(T.layerNorm(h, [C], P[P.length - 1]), wte.transpose(0, 1));
+          return T.crossEntropy(logits.reshape([B * Tn, p.vocab]), Y);
         };
+        return adamRunner(T, backend, P, [X, Y], loss, steps, adam);
       },
     },
     async teardown() {},

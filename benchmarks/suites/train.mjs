@@ -1,12 +1,13 @@
-// Suite `train`: one training step of a small MLP, fp32: forward (matmul + bias, ReLU, matmul + bias,
+// Suite `train`: one training step of nanoGPT's baby GPT (see lib/gpt.mjs) and of a small MLP, fp32: forward (matmul + bias, ReLU, matmul + bias,
 // ReLU, matmul + bias), mean cross-entropy over the batch, backward, an Adam update of all six
 // parameters (Tessera: adamwUpdate with weightDecay 0; tfjs: tf.train.adam, which has no decoupled
 // weight decay, so decay is 0 on both), and the loss read back to JS. Backs issue #12's
 // "training step of a small MLP: tokens/s against the same model in tfjs-wasm; goal ≥ 3×".
 import { uniform, rng } from '../lib/data.mjs';
+import { gptInputs, gptLoss64 } from '../lib/gpt.mjs';
 
 export const name = 'train';
-export const title = 'MLP training step: forward + mean cross-entropy + backward + Adam (lr 1e-3, no decay), loss read back';
+export const title = 'training step (baby GPT, MLP): forward + mean cross-entropy + backward + Adam (lr 1e-3, no decay), loss read back';
 
 export const ADAM = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
@@ -99,6 +100,22 @@ export function referenceLosses({ dims, batch }, { params, x, y }, steps) {
 }
 
 export const ops = {
+  // nanoGPT's baby GPT (lib/gpt.mjs): forward, mean cross-entropy over every position, backward, Adam
+  // of every parameter; the first step's loss is checked against a float64 forward pass, and a
+  // multi-step verify run must lower the loss. samples = tokens (batch x block).
+  gptStep: {
+    inputs: gptInputs,
+    work: ({ batch, block }) => batch * block,
+    samples: ({ batch, block }) => batch * block,
+    check(params, inputs, out) {
+      const steps = params.steps ?? 1;
+      if (out.length !== steps) return { ok: false, detail: `got ${out.length} losses, want ${steps}` };
+      const want = gptLoss64(params, inputs), e = Math.abs(out[0] - want) / want;
+      if (!(e <= 1e-3)) return { ok: false, detail: `loss of step 1: got ${out[0]}, want ${want} (rel err ${e.toExponential(1)} > 1e-3)` };
+      if (steps > 1 && !(out[steps - 1] < out[0])) return { ok: false, detail: `loss did not fall over ${steps} steps: ${Array.from(out).join(', ')}` };
+      return { ok: true, detail: '' };
+    },
+  },
   trainStep: {
     // params: W1 [in, h1], b1 [h1], W2, b2, W3, b3 (PyTorch-style U(±1/√fanIn) init); x [batch, in]; y int32 [batch]
     inputs({ dims, batch }, seed) {
@@ -134,8 +151,17 @@ const mlp = (dims, batch, steps) => ({
   params: { dims, batch, ...(steps ? { steps } : {}) },
 });
 
-// verify: 3 steps on odd sizes checks forward, backward and the Adam update against float64
-export const verifyCases = [mlp([37, 19, 23, 5], 7, 3)];
-export const cases = [mlp([256, 512, 512, 10], 64)];
+const gpt = (layers, heads, dim, block, batch, vocab, steps) => ({
+  name: `gpt ${layers}L ${heads}H ${dim}d, block ${block}, batch ${batch}${steps ? `, ${steps} steps` : ''}`,
+  op: 'gptStep',
+  params: { layers, heads, dim, block, batch, vocab, ...(steps ? { steps } : {}) },
+});
+
+// verify: 3 MLP steps on odd sizes check forward, backward and the Adam update against float64; a
+// tiny GPT checks its first loss against float64 and that 10 steps lower it
+export const verifyCases = [mlp([37, 19, 23, 5], 7, 3), gpt(2, 2, 16, 8, 3, 11, 10)];
+// the batch-1 GPT goes first so that an impl too slow for batch 12 (software GPU adapters, the
+// CUDA simulator) is skipped by the projected-time cap instead of running for minutes
+export const cases = [mlp([256, 512, 512, 10], 64), gpt(4, 4, 128, 64, 1, 65), gpt(4, 4, 128, 64, 12, 65)];
 export const baselines = ['tessera-wasm', 'tfjs-wasm'];
-export const headlines = [['tessera-wasm', 'tfjs-wasm', cases[0].name, 3]];
+export const headlines = [['tessera-wasm', 'tfjs-wasm', cases[0].name, 3], ['tessera-wasm', 'tfjs-wasm', cases[2].name, 3]];

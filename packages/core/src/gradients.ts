@@ -127,9 +127,15 @@ export const RULES = {
   // ---- linear algebra and indexing ----
   matmul: ((g, c) => {
     const [a, b] = [x0(c), x1(c)];
+    // a 2-D weight shared by a batch (a linear layer): one [K, rows] x [rows, N] product instead of
+    // a product per batch entry and a sum over them
+    const flat = (t: Tensor) => reshape(t, [-1, t.shape[t.ndim - 1]!]);
+    const db = () => (b.ndim === 2 && a.ndim > 2
+      ? matmul(transpose(flat(a), 0, 1), flat(g))
+      : unbroadcast(matmul(transpose(a, -2, -1), g), b.shape));
     return [
       a.requiresGrad ? unbroadcast(matmul(g, transpose(b, -2, -1)), a.shape) : null,
-      b.requiresGrad ? unbroadcast(matmul(transpose(a, -2, -1), g), b.shape) : null,
+      b.requiresGrad ? db() : null,
     ];
   }) as Rule,
   gather: ((g, c) => [scatterAdd(zeros(x0(c).shape, { dtype: g.dtype, backend: g.backend }), c.attrs.dim, x1(c), g), null]) as Rule<{ dim: number }>,

@@ -18,6 +18,7 @@ const MATMUL_SHAPES: [number[], number[]][] = [
   [[2, 3, 5], [2, 5, 4]],
   [[2, 1, 3, 5], [3, 5, 4]],
   [[2, 3, 5], [5, 4]],
+  [[2, 2, 3, 5], [5, 4]], // a linear layer over [batch, heads, t]: weight gradient as one 2-D product
   [[5], [2, 5, 4]],
   [[4, 6], [3, 6, 2]],
 ];
