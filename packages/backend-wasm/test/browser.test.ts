@@ -7,37 +7,25 @@
  * Atomics.wait, so the pool spin-waits there). Skips when chromium or the build is missing; fails
  * instead in CI (CI=true) or with TESSERA_REQUIRE_WEBGPU=1.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle, chromiumMissing, launchChromium } from '../../../test-utils/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const DIST = here('../dist/');
 const WASM = ['tessera.wasm', 'tessera-relaxed.wasm', 'tessera-st.wasm'];
 const CORE_DIST = here('../../core/dist/index.js');
 
-const why = !existsSync(CHROMIUM)
-  ? `no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`
-  : ![join(DIST, 'index.js'), CORE_DIST, ...WASM.map((f) => join(DIST, f))].every(existsSync)
+const why = chromiumMissing()
+  ?? (![join(DIST, 'index.js'), CORE_DIST, ...WASM.map((f) => join(DIST, f))].every(existsSync)
     ? 'core / backend-wasm not built (npm run build -w @tessera/core -w @tessera/backend-wasm)'
-    : null;
+    : null);
 const required = process.env.CI === 'true' || process.env.TESSERA_REQUIRE_WEBGPU === '1';
 if (why && required) throw new Error(`browser test required (CI=true or TESSERA_REQUIRE_WEBGPU=1) but ${why}`);
 if (why) console.warn(`[backend-wasm] skipping browser tests: ${why}`);
-
-/** The entry bundled against the packages' dist (resolved through node_modules/@tessera/*). */
-async function bundle(): Promise<string> {
-  const { build } = await import('esbuild');
-  const r = await build({
-    entryPoints: [here('./browser/entry.ts')], bundle: true, format: 'esm', platform: 'browser', write: false,
-    target: 'es2022', logLevel: 'silent',
-  });
-  return r.outputFiles[0]!.text;
-}
 
 /** `/plain/` and `/coi/` (COOP + COEP on every response): index.html, bundle.js, the .wasm files. */
 function serve(js: string): Promise<[Server, number]> {
@@ -70,33 +58,16 @@ describe.skipIf(!!why)('wasm in headless chromium', () => {
   let open: (path: string) => Promise<PageResult>;
 
   beforeAll(async () => {
-    const [server, p] = await serve(await bundle());
+    // the entry bundled against the packages' dist (resolved through node_modules/@tessera/*)
+    const [server, p] = await serve(await bundle(here('./browser/entry.ts')));
     port = p;
     cleanup.push(() => new Promise((ok) => server.close(ok)));
-    const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
-    cleanup.push(() => rmSync(profile, { recursive: true, force: true }));
-    const { chromium } = await import('playwright-core');
-    // A fresh profile per run (playwright passes it as --user-data-dir).
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true,
-      args: ['--headless', '--no-sandbox', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     cleanup.push(() => browser.close());
     open = async (path) => {
-      const page = await browser.newPage();
-      const logs: string[] = [];
-      page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
-      page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-      try {
-        await page.goto(`http://127.0.0.1:${port}${path}`);
-        await page.waitForFunction(() => (globalThis as any).__result || (globalThis as any).__error, undefined, { timeout: 30_000 });
-        const error = await page.evaluate(() => (globalThis as any).__error as string | undefined);
-        if (error) throw new Error(`${path}: ${error}\n${logs.join('\n')}`);
-        return await page.evaluate(() => (globalThis as any).__result as PageResult);
-      } finally {
-        await page.close();
-      }
+      const { result, error, logs } = await browser.run<PageResult>(`http://127.0.0.1:${port}${path}`, 30_000);
+      if (error) throw new Error(`${path}: ${error}\n${logs.join('\n')}`);
+      return result!;
     };
   }, 60_000);
   afterAll(async () => { for (const f of cleanup.reverse()) await f(); });
