@@ -39,5 +39,7 @@ export const headlines = [
   ['tessera-wasm', 'onnxruntime-web', '1024³', 1.75],
   ['tessera-wasm', 'tfjs-wasm', '1024³'],
   ['tessera-webgpu', 'tfjs-webgpu', '1024³', 2],
-  ['tessera-wasm', 'tessera-wasm-1t', '1x768x3072', 1],
+  // The 2-thread backend keeps this product on its calling thread, the same code as wasm-1t: the ratio is
+  // 1 plus noise (0.98-1.02 in repeated runs), so "not slowed down" allows 5%.
+  ['tessera-wasm', 'tessera-wasm-1t', '1x768x3072', 0.95],
 ];

@@ -15,6 +15,10 @@ const common = [
   '-fno-builtin-memcpy', '-Wall', '-Wno-unused-function', '-Wno-unused-variable', '-Wno-unused-but-set-variable',
   '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--max-memory=4294967296',
   '-Wl,--export=__stack_pointer', '-Wl,--export=__heap_base', '-Wl,-z,stack-size=262144',
+  // Loop strength reduction turns `p + 4` loads into separate i32.add chains, which V8 compiles to
+  // one lea per load; without it clang puts the constant in the load's offset and V8 folds that into
+  // the address. Measured: the matmul inner kernel 47 -> 51 GFLOP/s, attention ~20% faster, no op slower.
+  '-mllvm', '-disable-lsr',
 ];
 const shared = ['-matomics', '-Wl,--shared-memory'];
 

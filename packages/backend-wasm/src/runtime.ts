@@ -9,6 +9,8 @@ export type ParallelFn = (typeof PARALLEL)[number];
 
 /** Below this many elements (or flops / 64 for matmul) a job stays on the calling thread (measured). */
 export const PARALLEL_MIN_WORK = 1 << 15;
+/** The same while the workers sleep (Pool.warm): a job must take ~1 ms or more to gain from waking them. */
+export const PARALLEL_COLD_MIN_WORK = 1 << 20;
 
 const WORKER_STACK = 256 * 1024;
 
@@ -100,7 +102,8 @@ export class Runtime {
 
   /** Run a row-parallel kernel: on the pool when `work` is large enough, else here. */
   parallel(fn: ParallelFn, args: readonly number[], total: number, grain: number, work: number): void {
-    if (this.pool && work >= PARALLEL_MIN_WORK && total > grain) this.pool.run(PARALLEL.indexOf(fn), args, total, grain);
+    const min = this.pool?.warm() ? PARALLEL_MIN_WORK : PARALLEL_COLD_MIN_WORK;
+    if (this.pool && work >= min && total > grain) this.pool.run(PARALLEL.indexOf(fn), args, total, grain);
     else this.exports[fn](...args, 0, total, 0);
   }
 

@@ -1,5 +1,13 @@
 import { ArgumentError, type BackendStorage, type DataId } from '@tessera/core';
 import type { Runtime } from './runtime.js';
+import { nodeBuiltin } from './env.js';
+
+/**
+ * Node's uninitialised buffers: a big read-back then skips the zero-fill that `slice` does before
+ * copying (every byte is overwritten at once). Measured for 4 MiB: 0.24 ms against 0.54 ms.
+ */
+const NodeBuffer = nodeBuiltin<{ Buffer: { allocUnsafeSlow(size: number): Uint8Array } }>('node:buffer')?.Buffer;
+const UNZEROED_MIN_BYTES = 1 << 16;
 
 /** Storage in the module's linear memory: a DataId is the byte address of a heap block. */
 export class WasmStorage implements BackendStorage {
@@ -28,7 +36,13 @@ export class WasmStorage implements BackendStorage {
 
   readSync(id: DataId, byteOffset: number, byteLength: number): Uint8Array {
     const at = this.check(id, byteOffset, byteLength, 'read');
-    return this.rt.u8().slice(at, at + byteLength); // a copy: the memory may grow or be reused
+    // always a copy: the memory may grow or be reused
+    if (NodeBuffer && byteLength >= UNZEROED_MIN_BYTES) {
+      const out = NodeBuffer.allocUnsafeSlow(byteLength); // its own ArrayBuffer (never pooled)
+      out.set(this.rt.u8().subarray(at, at + byteLength));
+      return new Uint8Array(out.buffer, out.byteOffset, byteLength);
+    }
+    return this.rt.u8().slice(at, at + byteLength);
   }
 
   read(id: DataId, byteOffset: number, byteLength: number): Promise<Uint8Array> {

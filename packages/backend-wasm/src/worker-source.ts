@@ -9,8 +9,11 @@
  * the caller only waits for workers that joined, and it writes the next job's arguments only once
  * none has (so a joined worker never reads half-written arguments).
  */
+/** How long a worker spins for the next job before it sleeps. */
+export const WORKER_SPIN_MS = 0.3;
+
 export const WORKER_SOURCE = `
-const SPIN_MS = 0.3;
+const SPIN_MS = ${WORKER_SPIN_MS};
 function start(d) {
   const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
   inst.exports.__stack_pointer.value = d.stackTop;

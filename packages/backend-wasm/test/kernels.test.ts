@@ -39,7 +39,8 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: numbe
 describe.each(['wasm-k1', 'wasm-k2'])('%s', (name) => {
   it('matmul: odd sizes, transposes, threads', async () => {
     await T.setBackend(name);
-    // [130, 300, 1030] and [40, 4100, 1030] take the shared-B path on 2 threads, the latter in two column chunks
+    // [130, 300, 1030] and [40, 4100, 1030] take the shared-B path on 2 threads (with short tail tiles and a
+    // big tile cut where they start), the latter in two column chunks
     for (const [m, k, n] of [[1, 768, 300], [3, 5, 7], [37, 129, 65], [130, 300, 1030], [260, 64, 9], [40, 4100, 1030]] as const) {
       for (const ta of [false, true]) for (const tb of [false, true]) {
         const ad = rand(m * k, m + k), bd = rand(k * n, n + 7);
@@ -54,15 +55,17 @@ describe.each(['wasm-k1', 'wasm-k2'])('%s', (name) => {
 
   it('matmul: shared-B tiling covers the output in enough tiles', () => {
     for (const [M, N, K, threads] of [[1024, 1024, 1024, 2], [40, 1030, 4100, 2], [64, 512, 256, 2], [130, 1030, 300, 4], [16, 8, 9, 2]]) {
-      const { nb, tm, tn } = sharedTiling(M!, N!, K!, threads!);
+      const { nb, tm, tn, tail, tm2 } = sharedTiling(M!, N!, K!, threads!);
       expect(nb % 8 === 0 && tn % 8 === 0 && tm % 4 === 0 && tm <= 128 && tn <= nb).toBe(true);
+      expect(tm2 % 4 === 0 && tm2 > 0 && tm2 <= tm && tail % tm2 === 0 && tail >= 0 && tail <= M! / 2).toBe(true);
       expect(K! * nb).toBeLessThanOrEqual(Math.max(1 << 22, K! * 64));
       expect(nb).toBeLessThanOrEqual(Math.ceil(N! / 8) * 8);
       if (K! * N! <= 1 << 22) expect(nb).toBeGreaterThanOrEqual(N!); // one chunk when it fits
-      const tiles = Math.ceil(M! / tm) * Math.ceil(nb / tn);
+      const tiles = (Math.ceil((M! - tail) / tm) + tail / tm2) * Math.ceil(nb / tn);
       if (M! * N! >= 64 * 1024) expect(tiles).toBeGreaterThanOrEqual(threads! * 4);
     }
     expect(sharedTiling(40, 1030, 4100, 2).nb).toBeLessThan(1030); // two column chunks
+    expect(sharedTiling(1024, 1024, 1024, 2)).toMatchObject({ tm: 128, tn: 512, tail: 128, tm2: 32 }); // the measured best
   });
 
   it('matmul: batch broadcast (stride 0) and leading dims of a sliced view', async () => {
@@ -85,7 +88,7 @@ describe.each(['wasm-k1', 'wasm-k2'])('%s', (name) => {
   it('large fused ops agree with float64 (threaded above the cut-over)', async () => {
     await T.setBackend(name);
     T.tidy(() => {
-      const rows = 300, n = 1000, xd = rand(rows * n, 5);
+      const rows = 1100, n = 1000, xd = rand(rows * n, 5); // above the cut-over even with sleeping workers
       const x = T.tensor(xd, { shape: [rows, n] });
       const sm = T.softmax(x, -1).dataSync() as Float32Array;
       const ln = T.layerNorm(x, [n]).dataSync() as Float32Array;
@@ -199,8 +202,9 @@ describe('thread pool', () => {
     let seed = 7;
     const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const on = (name: string, f: () => Float32Array) => { T.setBackend(name); return f(); };
-    for (let it = 0; it < 100; it++) {
-      const n = 40_000 + Math.floor(next() * 200_000), m = 40 + Math.floor(next() * 90);
+    for (let it = 0; it < 60; it++) {
+      // above the cut-over even when the workers sleep (so each job wakes them): gelu 4n >= 2^20, matmul >= 2^25 MACs
+      const n = 270_000 + Math.floor(next() * 200_000), m = 1600 + Math.floor(next() * 90);
       const xd = rand(n, it), ad = rand(m * 300, it + 1), bd = rand(300 * 70, it + 2);
       const run = () => T.tidy(() => {
         const g = T.gelu(T.tensor(xd)).dataSync() as Float32Array;
@@ -208,10 +212,39 @@ describe('thread pool', () => {
         return Float32Array.from([...g.subarray(0, 64), ...g.subarray(n - 64), ...c]);
       });
       const one = on('wasm-k1', run), two = on('wasm-k2', run);
-      expect(two).toEqual(one);
+      expect(Buffer.compare(new Uint8Array(two.buffer), new Uint8Array(one.buffer))).toBe(0); // bit for bit (toEqual is slow here)
       if (next() < 0.3) await new Promise((r) => setTimeout(r, 1 + Math.floor(next() * 3)));
     }
   }, 60_000);
+});
+
+describe('thread cut-over', () => {
+  const generation = () => Atomics.load((wasm2.rt.pool as unknown as { ctl: Int32Array }).ctl, 0);
+  const mm = (m: number, k: number, n: number) => {
+    const a = T.tensor(rand(m * k, m), { shape: [m, k] }), b = T.tensor(rand(k * n, n), { shape: [k, n] });
+    return () => T.tidy(() => T.matmul(a, b).dataSync());
+  };
+
+  it('sleeping workers are woken only for jobs worth ~1 ms; spinning ones take smaller jobs', async () => {
+    await T.setBackend('wasm-k2');
+    expect(await wasm2.whenThreadsReady()).toBe(true);
+    const small = mm(256, 256, 256), big = mm(1024, 256, 256); // 2^24 and 2^26 multiply-adds
+    small(); big();
+    await new Promise((r) => setTimeout(r, 20)); // the workers sleep after 0.3 ms
+    let g = generation();
+    small();
+    expect(generation()).toBe(g); // ran on the calling thread
+    big();
+    expect(generation()).toBe(g + 1); // woke the workers
+    let warmRuns = 0; // right after a job the workers still spin: the small product goes to them
+    for (let i = 0; i < 5; i++) {
+      big();
+      g = generation();
+      small();
+      if (generation() === g + 1) warmRuns++;
+    }
+    expect(warmRuns).toBeGreaterThan(0);
+  });
 });
 
 describe('float16 / bfloat16 conversion', () => {

@@ -95,10 +95,10 @@ async function run(): Promise<Record<string, unknown>> {
   out.matmul = await matmulErr(33, 17, 9, 1);
   out.softmax = await softmaxErr(7, 13, 2);
   out.layerNorm = await layerNormErr(5, 24, 3);
-  // Large enough that Runtime.parallel hands them to the worker pool when there is one.
-  out.matmulBig = await matmulErr(160, 128, 112, 4);
-  out.softmaxBig = await softmaxErr(512, 128, 5);
-  out.layerNormBig = await layerNormErr(512, 96, 6);
+  // Large enough that the worker pool takes them even while its workers sleep (Pool.warm).
+  out.matmulBig = await matmulErr(384, 256, 384, 4);
+  out.softmaxBig = await softmaxErr(2048, 512, 5);
+  out.layerNormBig = await layerNormErr(2048, 512, 6);
   out.losses = await trainMlp();
   // Jobs the worker pool ran (its control block's generation counter; internal, read for the check).
   const ctl = (b.rt.pool as unknown as { ctl?: Int32Array } | null)?.ctl;
