@@ -1,6 +1,7 @@
 // Decoders: turn tokens back into text (HF `decode_chain` semantics).
 import { CHAR_TO_BYTE, fromUtf8 } from './unicode.js';
 import { patternRegExp, type Pattern } from './normalizers.js';
+import { badArg, checkParts, checkTokens } from './args.js';
 
 export interface Decoder {
   readonly type: string;
@@ -10,7 +11,7 @@ export interface Decoder {
 
 export class ByteLevelDecoder implements Decoder {
   readonly type = 'ByteLevel';
-  decodeChain(tokens: string[]): string[] {
+  decodeChain(tokens: string[]): string[] { checkTokens(`${this.type}.decodeChain`, tokens);
     const s = tokens.join('');
     const bytes = new Uint8Array(s.length * 2);
     let n = 0;
@@ -32,8 +33,8 @@ export function cleanup(s: string): string {
 
 export class WordPieceDecoder implements Decoder {
   readonly type = 'WordPiece';
-  constructor(readonly prefix = '##', readonly cleanup = true) {}
-  decodeChain(tokens: string[]): string[] {
+  constructor(readonly prefix = '##', readonly cleanup = true) { checkParts('WordPieceDecoder', [['prefix', prefix, 'string'], ['cleanup', cleanup, 'bool']]); }
+  decodeChain(tokens: string[]): string[] { checkTokens(`${this.type}.decodeChain`, tokens);
     return tokens.map((t, i) => {
       let r = t;
       if (i > 0) r = t.startsWith(this.prefix) ? t.slice(this.prefix.length) : ' ' + t;
@@ -45,8 +46,8 @@ export class WordPieceDecoder implements Decoder {
 
 export class MetaspaceDecoder implements Decoder {
   readonly type = 'Metaspace';
-  constructor(readonly replacement = '\u2581', readonly prependScheme: 'always' | 'first' | 'never' = 'always', readonly split = true) {}
-  decodeChain(tokens: string[]): string[] {
+  constructor(readonly replacement = '\u2581', readonly prependScheme: 'always' | 'first' | 'never' = 'always', readonly split = true) { checkParts('MetaspaceDecoder', [['replacement', replacement, 'string'], ['prependScheme', prependScheme, ['always', 'first', 'never']], ['split', split, 'bool']]); }
+  decodeChain(tokens: string[]): string[] { checkTokens(`${this.type}.decodeChain`, tokens);
     return tokens.map((t, i) => {
       let r = t.split(this.replacement).join(' ');
       if (i === 0 && this.prependScheme !== 'never' && r.startsWith(' ')) r = r.slice(1);
@@ -58,8 +59,8 @@ export class MetaspaceDecoder implements Decoder {
 
 export class BPEDecoder implements Decoder {
   readonly type = 'BPEDecoder';
-  constructor(readonly suffix = '</w>') {}
-  decodeChain(tokens: string[]): string[] {
+  constructor(readonly suffix = '</w>') { checkParts('BPEDecoder', [['suffix', suffix, 'string']]); }
+  decodeChain(tokens: string[]): string[] { checkTokens(`${this.type}.decodeChain`, tokens);
     return tokens.map((t, i) => t.split(this.suffix).join(i === tokens.length - 1 ? '' : ' '));
   }
   toJSON() { return { type: this.type, suffix: this.suffix }; }
@@ -68,7 +69,7 @@ export class BPEDecoder implements Decoder {
 const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
 export class ByteFallbackDecoder implements Decoder {
   readonly type = 'ByteFallback';
-  decodeChain(tokens: string[]): string[] {
+  decodeChain(tokens: string[]): string[] { checkTokens(`${this.type}.decodeChain`, tokens);
     const out: string[] = [];
     let pending: number[] = [];
     const flush = () => {
@@ -90,14 +91,14 @@ export class ByteFallbackDecoder implements Decoder {
 
 export class FuseDecoder implements Decoder {
   readonly type = 'Fuse';
-  decodeChain(tokens: string[]): string[] { return [tokens.join('')]; }
+  decodeChain(tokens: string[]): string[] { checkTokens(`${this.type}.decodeChain`, tokens); return [tokens.join('')]; }
   toJSON() { return { type: this.type }; }
 }
 
 export class StripDecoder implements Decoder {
   readonly type = 'Strip';
-  constructor(readonly content: string, readonly start = 0, readonly stop = 0) {}
-  decodeChain(tokens: string[]): string[] {
+  constructor(readonly content: string, readonly start = 0, readonly stop = 0) { checkParts('StripDecoder', [['content', content, 'string'], ['start', start, 'int'], ['stop', stop, 'int']]); }
+  decodeChain(tokens: string[]): string[] { checkTokens(`${this.type}.decodeChain`, tokens);
     return tokens.map((t) => {
       const chars = [...t];
       let a = 0, b = chars.length;
@@ -112,14 +113,14 @@ export class StripDecoder implements Decoder {
 export class ReplaceDecoder implements Decoder {
   readonly type = 'Replace';
   private re: RegExp;
-  constructor(readonly pattern: Pattern, readonly content: string) { this.re = patternRegExp(pattern, 'decoder'); }
-  decodeChain(tokens: string[]): string[] { return tokens.map((t) => t.replace(this.re, () => this.content)); }
+  constructor(readonly pattern: Pattern, readonly content: string) { checkParts('ReplaceDecoder', [['content', content, 'string']]); this.re = patternRegExp(pattern, 'decoder'); }
+  decodeChain(tokens: string[]): string[] { checkTokens(`${this.type}.decodeChain`, tokens); return tokens.map((t) => t.replace(this.re, () => this.content)); }
   toJSON() { return { type: this.type, pattern: this.pattern, content: this.content }; }
 }
 
 export class DecoderSequence implements Decoder {
   readonly type = 'Sequence';
-  constructor(readonly decoders: Decoder[]) {}
-  decodeChain(tokens: string[]): string[] { for (const d of this.decoders) tokens = d.decodeChain(tokens); return tokens; }
+  constructor(readonly decoders: Decoder[]) { checkParts('DecoderSequence', [['decoders', decoders, 'array']]); decoders.forEach((d, i) => { if (typeof (d as Partial<Decoder>)?.decodeChain !== 'function') badArg('DecoderSequence', `decoders[${i}]`, 'a Decoder', d); }); }
+  decodeChain(tokens: string[]): string[] { checkTokens(`${this.type}.decodeChain`, tokens); for (const d of this.decoders) tokens = d.decodeChain(tokens); return tokens; }
   toJSON() { return { type: this.type, decoders: this.decoders.map((d) => d.toJSON()) }; }
 }

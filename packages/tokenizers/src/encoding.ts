@@ -1,3 +1,4 @@
+import type { RawEncoding } from './post-processors.js';
 /** The result of encoding one sequence (or a pair). */
 export interface Encoding {
   ids: number[];
@@ -9,4 +10,12 @@ export interface Encoding {
   specialTokensMask: number[];
   /** What truncation removed, as encodings of at most the kept length (HF `overflowing`); each repeats `stride` tokens of the one before. */
   overflowing: Encoding[];
+}
+
+/** The public Encoding of a post-processed RawEncoding (overflowing parts too). */
+export function toEncoding(r: RawEncoding): Encoding {
+  return {
+    ids: r.ids, tokens: r.tokens, offsets: r.offsets ?? [], typeIds: r.typeIds, specialTokensMask: r.special,
+    attentionMask: new Array(r.ids.length).fill(1), overflowing: (r.overflowing ?? []).map(toEncoding),
+  };
 }

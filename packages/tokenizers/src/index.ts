@@ -1,7 +1,7 @@
-export { TokenizerError, type TokenizerErrorCode } from './errors.js';
+export { TokenizerError, TokenizerFileError, TokenizerArgumentError, TokenizerIOError, type TokenizerErrorCode } from './errors.js';
 export type { Encoding } from './encoding.js';
 export { Tokenizer, DecodeStream, type EncodeOptions, type TruncationOptions, type PaddingOptions, type BatchInput, type TokenizerParts } from './tokenizer.js';
-export type { Model } from './models/model.js';
+export type { Model, Token } from './models/model.js';
 export { BPE, type BPEOptions } from './models/bpe.js';
 export { WordPiece, type WordPieceOptions } from './models/wordpiece.js';
 export { Unigram, type UnigramOptions } from './models/unigram.js';

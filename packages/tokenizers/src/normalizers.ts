@@ -1,5 +1,6 @@
 // Normalizers of the HF pipeline. Each maps a string to its normalized form.
-import { TokenizerError } from './errors.js';
+import { describe, fail } from './errors.js';
+import { badArg, checkParts, checkText } from './args.js';
 import { cls, C_CTRL, C_MN, C_WS, utf8, fromUtf8 } from './unicode.js';
 import { toJsRegExp } from './scanners.js';
 
@@ -11,28 +12,28 @@ export interface Normalizer {
 
 type Form = 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
 export class UnicodeNormalizer implements Normalizer {
-  constructor(readonly type: Form) {}
-  normalize(s: string): string { return s.normalize(this.type); }
+  constructor(readonly type: Form) { checkParts('UnicodeNormalizer', [['type', type, ['NFC', 'NFD', 'NFKC', 'NFKD']]]); }
+  normalize(s: string): string { checkText(`${this.type}.normalize`, s); return s.normalize(this.type); }
   toJSON() { return { type: this.type }; }
 }
 
 export class Lowercase implements Normalizer {
   readonly type = 'Lowercase';
-  normalize(s: string): string { return s.toLowerCase(); }
+  normalize(s: string): string { checkText(`${this.type}.normalize`, s); return s.toLowerCase(); }
   toJSON() { return { type: this.type }; }
 }
 
 const MN_RE = /\p{Mn}/gu;
 export class StripAccents implements Normalizer {
   readonly type = 'StripAccents';
-  normalize(s: string): string { return s.replace(MN_RE, ''); }
+  normalize(s: string): string { checkText(`${this.type}.normalize`, s); return s.replace(MN_RE, ''); }
   toJSON() { return { type: this.type }; }
 }
 
 export class Strip implements Normalizer {
   readonly type = 'Strip';
-  constructor(readonly left = true, readonly right = true) {}
-  normalize(s: string): string {
+  constructor(readonly left = true, readonly right = true) { checkParts('Strip', [['left', left, 'bool'], ['right', right, 'bool']]); }
+  normalize(s: string): string { checkText(`${this.type}.normalize`, s);
     let a = 0, b = s.length;
     if (this.left) while (a < b && cls(s.codePointAt(a)!) & C_WS) a++;
     if (this.right) while (b > a && cls(s.charCodeAt(b - 1)) & C_WS) b--;
@@ -43,8 +44,8 @@ export class Strip implements Normalizer {
 
 export class Prepend implements Normalizer {
   readonly type = 'Prepend';
-  constructor(readonly prepend: string) {}
-  normalize(s: string): string { return s.length ? this.prepend + s : s; }
+  constructor(readonly prepend: string) { checkParts('Prepend', [['prepend', prepend, 'string']]); }
+  normalize(s: string): string { checkText(`${this.type}.normalize`, s); return s.length ? this.prepend + s : s; }
   toJSON() { return { type: this.type, prepend: this.prepend }; }
 }
 
@@ -55,17 +56,17 @@ export function patternRegExp(p: Pattern, where: string): RegExp {
   }
   if (p && typeof (p as { Regex?: unknown }).Regex === 'string') {
     try { return toJsRegExp((p as { Regex: string }).Regex); } catch (e) {
-      throw new TokenizerError('UNSUPPORTED', `${where}.pattern.Regex: cannot compile ${JSON.stringify((p as { Regex: string }).Regex)}: ${(e as Error).message}`);
+      fail('UNSUPPORTED', `${where}.pattern.Regex: cannot compile ${describe((p as { Regex: string }).Regex)}: ${(e as Error).message}`);
     }
   }
-  throw new TokenizerError('INVALID_FIELD', `${where}.pattern must be {"String": ...} or {"Regex": ...}`);
+  fail('INVALID_FIELD', `${where}.pattern must be {"String": ...} or {"Regex": ...}`);
 }
 
 export class Replace implements Normalizer {
   readonly type = 'Replace';
   private re: RegExp;
-  constructor(readonly pattern: Pattern, readonly content: string) { this.re = patternRegExp(pattern, 'normalizer'); }
-  normalize(s: string): string { return s.replace(this.re, () => this.content); }
+  constructor(readonly pattern: Pattern, readonly content: string) { checkParts('Replace', [['content', content, 'string']]); this.re = patternRegExp(pattern, 'normalizer'); }
+  normalize(s: string): string { checkText(`${this.type}.normalize`, s); return s.replace(this.re, () => this.content); }
   toJSON() { return { type: this.type, pattern: this.pattern, content: this.content }; }
 }
 
@@ -77,8 +78,8 @@ function isChinese(cp: number): boolean {
 
 export class BertNormalizer implements Normalizer {
   readonly type = 'BertNormalizer';
-  constructor(readonly cleanText = true, readonly handleChineseChars = true, readonly stripAccents: boolean | null = null, readonly lowercase = true) {}
-  normalize(s: string): string {
+  constructor(readonly cleanText = true, readonly handleChineseChars = true, readonly stripAccents: boolean | null = null, readonly lowercase = true) { checkParts('BertNormalizer', [['cleanText', cleanText, 'bool'], ['handleChineseChars', handleChineseChars, 'bool'], ['stripAccents', stripAccents, 'bool?'], ['lowercase', lowercase, 'bool']]); }
+  normalize(s: string): string { checkText(`${this.type}.normalize`, s);
     let out = '';
     let plain = true; // fast path: pure printable ASCII needs no per-char work
     for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 32 || c > 126) { plain = false; break; } }
@@ -132,9 +133,9 @@ export class CharsMap {
   readonly raw: Uint8Array;
   constructor(bytes: Uint8Array) {
     this.raw = bytes;
-    if (bytes.length < 4) throw new TokenizerError('INVALID_FIELD', 'precompiled_charsmap: too short');
+    if (bytes.length < 4) fail('INVALID_FIELD', 'precompiled_charsmap: too short');
     const trieSize = (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0;
-    if (trieSize % 4 !== 0 || 4 + trieSize > bytes.length || trieSize === 0) throw new TokenizerError('INVALID_FIELD', `precompiled_charsmap: bad trie size ${trieSize}`);
+    if (trieSize % 4 !== 0 || 4 + trieSize > bytes.length || trieSize === 0) fail('INVALID_FIELD', `precompiled_charsmap: bad trie size ${trieSize}`);
     const t = new Uint32Array(trieSize / 4);
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < t.length; i++) t[i] = dv.getUint32(4 + i * 4, true);
@@ -176,8 +177,9 @@ export class Precompiled implements Normalizer {
   private ascii: (string | null)[] = [];
   private memo = new Map<string, string | null>();
   constructor(readonly base64: string) {
+    checkParts('Precompiled', [['base64', base64, 'string']]);
     let bytes: Uint8Array;
-    try { bytes = new Uint8Array(Buffer.from(base64, 'base64')); } catch { throw new TokenizerError('INVALID_FIELD', 'normalizer.precompiled_charsmap: not base64'); }
+    try { bytes = new Uint8Array(Buffer.from(base64, 'base64')); } catch { fail('INVALID_FIELD', 'normalizer.precompiled_charsmap: not base64'); }
     this.map = new CharsMap(bytes);
     for (let c = 0; c < 128; c++) this.ascii[c] = this.transform(String.fromCharCode(c));
   }
@@ -194,7 +196,7 @@ export class Precompiled implements Normalizer {
     if (this.memo.size < 100_000) this.memo.set(chunk, r);
     return r;
   }
-  normalize(s: string): string {
+  normalize(s: string): string { checkText(`${this.type}.normalize`, s);
     let out = '';
     let i = 0;
     const n = s.length;
@@ -244,7 +246,7 @@ function utf8Len(s: string): number {
 
 export class NormalizerSequence implements Normalizer {
   readonly type = 'Sequence';
-  constructor(readonly normalizers: Normalizer[]) {}
-  normalize(s: string): string { for (const n of this.normalizers) s = n.normalize(s); return s; }
+  constructor(readonly normalizers: Normalizer[]) { checkParts('NormalizerSequence', [['normalizers', normalizers, 'array']]); normalizers.forEach((n, i) => { if (typeof (n as Partial<Normalizer>)?.normalize !== 'function') badArg('NormalizerSequence', `normalizers[${i}]`, 'a Normalizer', n); }); }
+  normalize(s: string): string { checkText(`${this.type}.normalize`, s); for (const n of this.normalizers) s = n.normalize(s); return s; }
   toJSON() { return { type: this.type, normalizers: this.normalizers.map((n) => n.toJSON()) }; }
 }

@@ -1,7 +1,7 @@
 // Post-processors: add special tokens around one or two sequences. As in HF, each processor turns
 // the sequences (with the overflowing parts truncation left on them) into a list of encodings, and
 // `mergeEncodings` joins the list, pairing every overflowing part with the rest (Encoding::merge).
-import { TokenizerError } from './errors.js';
+import { describe, fail } from './errors.js';
 import { trimByteLevelOffsets } from './align.js';
 
 /** An encoding being built: parallel arrays. */
@@ -28,8 +28,18 @@ export interface PostProcessor {
   toJSON(): Record<string, unknown>;
 }
 
-type Piece = { SpecialToken: { id: string; type_id: number } } | { Sequence: { id: 'A' | 'B'; type_id: number } };
-interface SpecialDef { id: string; ids: number[]; tokens: string[] }
+/** A piece of a TemplateProcessing template, as tokenizer.json writes it. */
+export type TemplatePiece = { SpecialToken: { id: string; type_id: number } } | { Sequence: { id: 'A' | 'B'; type_id: number } };
+/** A special token of TemplateProcessing: one name for one or more ids. */
+export interface SpecialTokenDef { id: string; ids: number[]; tokens: string[] }
+type Piece = TemplatePiece;
+type SpecialDef = SpecialTokenDef;
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isTypeId = (x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 31;
+const badArg = (f: string, arg: string, want: string, got: unknown): never => fail('INVALID_ARGUMENT', `${f}: ${arg} must be ${want}, got ${describe(got)}`);
+function checkTokenPair(f: string, arg: string, v: unknown): void {
+  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || !isTypeId(v[1])) badArg(f, arg, '[token (string), id (non-negative integer)]', v);
+}
 
 const copy = (e: RawEncoding): RawEncoding => ({
   ids: [...e.ids], tokens: [...e.tokens], typeIds: [...e.typeIds], special: [...e.special],
@@ -88,21 +98,41 @@ function wrap(e: RawEncoding, before: RawEncoding | null, after: RawEncoding, ov
 export class TemplateProcessing implements PostProcessor {
   readonly type = 'TemplateProcessing';
   constructor(readonly single: Piece[], readonly pair: Piece[], readonly specialTokens: Record<string, SpecialDef>) {
-    for (const tpl of [single, pair]) for (const p of tpl) {
-      if ('SpecialToken' in p) {
-        if (!specialTokens[p.SpecialToken.id]) throw new TokenizerError('INVALID_FIELD', `post_processor.special_tokens is missing ${JSON.stringify(p.SpecialToken.id)}`);
-      } else if (!('Sequence' in p) || (p.Sequence.id !== 'A' && p.Sequence.id !== 'B')) {
-        throw new TokenizerError('INVALID_FIELD', 'post_processor template pieces must be SpecialToken or Sequence A/B');
+    const f = 'TemplateProcessing';
+    if (!isObj(specialTokens)) badArg(f, 'specialTokens', 'an object of name -> {id, ids, tokens}', specialTokens);
+    for (const k of Object.keys(specialTokens)) {
+      const d = specialTokens[k] as unknown;
+      if (!isObj(d) || !Array.isArray(d.ids) || !Array.isArray(d.tokens) || d.ids.length !== d.tokens.length || !d.ids.every(isTypeId) || !d.tokens.every((t) => typeof t === 'string')) {
+        badArg(f, `specialTokens[${JSON.stringify(k.slice(0, 40))}]`, '{id, ids (non-negative integers), tokens (as many strings)}', d);
       }
+    }
+    for (const [name, tpl] of [['single', single], ['pair', pair]] as const) {
+      if (!Array.isArray(tpl)) badArg(f, name, 'an array of template pieces', tpl);
+      tpl.forEach((p: unknown, i) => {
+        const arg = `${name}[${i}]`;
+        if (!isObj(p)) return badArg(f, arg, '{SpecialToken: {id, type_id}} or {Sequence: {id, type_id}}', p);
+        if (isObj(p.SpecialToken)) {
+          const s = p.SpecialToken;
+          if (typeof s.id !== 'string' || !isTypeId(s.type_id)) badArg(f, arg, '{SpecialToken: {id: string, type_id: integer}}', p);
+          if (!Object.prototype.hasOwnProperty.call(specialTokens, s.id as string)) badArg(f, arg, 'a special token defined in specialTokens', s.id);
+        } else if (isObj(p.Sequence)) {
+          if ((p.Sequence.id !== 'A' && p.Sequence.id !== 'B') || !isTypeId(p.Sequence.type_id)) badArg(f, arg, "{Sequence: {id: 'A' | 'B', type_id: integer}}", p);
+        } else badArg(f, arg, '{SpecialToken: {id, type_id}} or {Sequence: {id, type_id}}', p);
+      });
     }
   }
   /** Parse a template string such as "[CLS] $A [SEP] $B:1 [SEP]:1". */
   static parse(tpl: string): Piece[] {
-    return tpl.trim().split(/\s+/).map((w) => {
-      const [name, t] = w.split(':') as [string, string | undefined];
+    if (typeof tpl !== 'string') badArg('TemplateProcessing.parse', 'tpl', 'a template string such as "[CLS] $A [SEP]"', tpl);
+    return tpl.trim().split(/\s+/).filter((w) => w.length > 0).map((w) => {
+      const c = w.lastIndexOf(':');
+      const name = c > 0 ? w.slice(0, c) : w, t = c > 0 ? w.slice(c + 1) : undefined;
+      if (t !== undefined && !/^\d{1,9}$/.test(t)) badArg('TemplateProcessing.parse', 'tpl', 'pieces with integer type ids such as "$A:0"', w);
       const type_id = t === undefined ? 0 : Number(t);
       if (name === '$A' || name === '$') return { Sequence: { id: 'A' as const, type_id } };
       if (name === '$B') return { Sequence: { id: 'B' as const, type_id } };
+      if (/^\$\d{1,9}$/.test(name) && t === undefined) return { Sequence: { id: 'A' as const, type_id: Number(name.slice(1)) } };
+      if (name.startsWith('$')) badArg('TemplateProcessing.parse', 'tpl', '$A, $B or special token names', w);
       return { SpecialToken: { id: name, type_id } };
     });
   }
@@ -133,7 +163,9 @@ export class TemplateProcessing implements PostProcessor {
 
 export class BertProcessing implements PostProcessor {
   readonly type: string = 'BertProcessing';
-  constructor(readonly sep: [string, number], readonly cls: [string, number]) {}
+  constructor(readonly sep: [string, number], readonly cls: [string, number]) {
+    checkTokenPair(new.target.name, 'sep', sep); checkTokenPair(new.target.name, 'cls', cls);
+  }
   addedTokens(pair: boolean): number { return pair ? 3 : 2; }
   processEncodings(encs: RawEncoding[], addSpecial: boolean): RawEncoding[] {
     if (!addSpecial) return encs;

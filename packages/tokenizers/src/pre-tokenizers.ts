@@ -1,6 +1,15 @@
 // Pre-tokenizers of the HF pipeline. Each splits a string into pieces, pushing the piece strings
 // and their start offsets (in the string given) into `strs` / `starts`.
-import { TokenizerError } from './errors.js';
+import { describe, fail } from './errors.js';
+import { badArg, checkParts } from './args.js';
+
+function checkPreTokenizeArgs(type: string, s: unknown, base: unknown, strs: unknown, starts: unknown): void {
+  const f = `${type}.preTokenize`;
+  if (typeof s !== 'string') badArg(f, 's', 'a string', s);
+  if (!Number.isInteger(base) || (base as number) < 0) badArg(f, 'base', 'a non-negative integer', base);
+  if (!Array.isArray(strs)) badArg(f, 'strs', 'an array', strs);
+  if (!Array.isArray(starts)) badArg(f, 'starts', 'an array', starts);
+}
 import { BYTE_TO_CHAR, cls, C_N, C_P, C_WS, writeUtf8 } from './unicode.js';
 import { patternRegExp, type Pattern } from './normalizers.js';
 import { GPT2_PATTERN, scanGpt2, scannerFor, type Scanner } from './scanners.js';
@@ -15,7 +24,7 @@ export interface PreTokenizer {
 export type SplitBehavior = 'Removed' | 'Isolated' | 'MergedWithPrevious' | 'MergedWithNext' | 'Contiguous';
 const BEHAVIORS = ['Removed', 'Isolated', 'MergedWithPrevious', 'MergedWithNext', 'Contiguous'];
 export function checkBehavior(b: unknown, where: string): SplitBehavior {
-  if (typeof b !== 'string' || !BEHAVIORS.includes(b)) throw new TokenizerError('INVALID_FIELD', `${where}.behavior must be one of ${BEHAVIORS.join(', ')}, got ${JSON.stringify(b)}`);
+  if (typeof b !== 'string' || !BEHAVIORS.includes(b)) fail('INVALID_FIELD', `${where}.behavior must be one of ${BEHAVIORS.join(', ')}, got ${describe(b)}`);
   return b as SplitBehavior;
 }
 
@@ -81,7 +90,7 @@ const isNum = (cp: number) => (cls(cp) & C_N) !== 0;
 
 export class WhitespaceSplit implements PreTokenizer {
   readonly type = 'WhitespaceSplit';
-  preTokenize(s: string, base: number, strs: string[], starts: number[]): void {
+  preTokenize(s: string, base: number, strs: string[], starts: number[]): void { checkPreTokenizeArgs(this.type, s, base, strs, starts);
     const n = s.length;
     let i = 0;
     while (i < n) {
@@ -103,7 +112,7 @@ for (let c = 0; c < 128; c++) ASCII_PUNCT[c] = isPunct(c) ? 1 : 0;
 
 export class BertPreTokenizer implements PreTokenizer {
   readonly type = 'BertPreTokenizer';
-  preTokenize(s: string, base: number, strs: string[], starts: number[]): void {
+  preTokenize(s: string, base: number, strs: string[], starts: number[]): void { checkPreTokenizeArgs(this.type, s, base, strs, starts);
     const n = s.length;
     let a = -1;
     for (let i = 0; i < n; ) {
@@ -130,7 +139,7 @@ export class BertPreTokenizer implements PreTokenizer {
 const WORD_RE = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+|[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/gu;
 export class Whitespace implements PreTokenizer {
   readonly type = 'Whitespace';
-  preTokenize(s: string, base: number, strs: string[], starts: number[]): void {
+  preTokenize(s: string, base: number, strs: string[], starts: number[]): void { checkPreTokenizeArgs(this.type, s, base, strs, starts);
     WORD_RE.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = WORD_RE.exec(s)) !== null) { strs.push(m[0]); starts.push(base + m.index); }
@@ -140,8 +149,8 @@ export class Whitespace implements PreTokenizer {
 
 export class Punctuation implements PreTokenizer {
   readonly type = 'Punctuation';
-  constructor(readonly behavior: SplitBehavior = 'Isolated') {}
-  preTokenize(s: string, base: number, strs: string[], starts: number[]): void {
+  constructor(readonly behavior: SplitBehavior = 'Isolated') { checkParts('Punctuation', [['behavior', behavior, BEHAVIORS]]); }
+  preTokenize(s: string, base: number, strs: string[], starts: number[]): void { checkPreTokenizeArgs(this.type, s, base, strs, starts);
     applySplit(s, base, charMatches(s, isPunct), this.behavior, false, strs, starts);
   }
   toJSON() { return { type: this.type, behavior: this.behavior }; }
@@ -149,8 +158,8 @@ export class Punctuation implements PreTokenizer {
 
 export class Digits implements PreTokenizer {
   readonly type = 'Digits';
-  constructor(readonly individualDigits = false) {}
-  preTokenize(s: string, base: number, strs: string[], starts: number[]): void {
+  constructor(readonly individualDigits = false) { checkParts('Digits', [['individualDigits', individualDigits, 'bool']]); }
+  preTokenize(s: string, base: number, strs: string[], starts: number[]): void { checkPreTokenizeArgs(this.type, s, base, strs, starts);
     applySplit(s, base, charMatches(s, isNum), this.individualDigits ? 'Isolated' : 'Contiguous', false, strs, starts);
   }
   toJSON() { return { type: this.type, individual_digits: this.individualDigits }; }
@@ -161,6 +170,7 @@ export class Split implements PreTokenizer {
   private scan: Scanner | null = null;
   private re: RegExp | null = null;
   constructor(readonly pattern: Pattern, readonly behavior: SplitBehavior, readonly invert = false) {
+    checkParts('Split', [['pattern', pattern, 'object'], ['behavior', behavior, BEHAVIORS], ['invert', invert, 'bool']]);
     const rx = (pattern as { Regex?: string }).Regex;
     if (typeof rx === 'string' && !invert) this.scan = scannerFor(rx);
     else this.re = patternRegExp(pattern, 'pre_tokenizer');
@@ -185,7 +195,7 @@ export class Split implements PreTokenizer {
     }
     return m;
   }
-  preTokenize(s: string, base: number, strs: string[], starts: number[]): void {
+  preTokenize(s: string, base: number, strs: string[], starts: number[]): void { checkPreTokenizeArgs(this.type, s, base, strs, starts);
     if (this.scan && this.behavior === 'Isolated') {
       const ends: number[] = [];
       this.scan(s, 0, s.length, ends);
@@ -214,7 +224,7 @@ export function toByteChars(s: string): string {
 
 export class ByteLevel implements PreTokenizer {
   readonly type = 'ByteLevel';
-  constructor(readonly addPrefixSpace = true, readonly trimOffsets = true, readonly useRegex = true) {}
+  constructor(readonly addPrefixSpace = true, readonly trimOffsets = true, readonly useRegex = true) { checkParts('ByteLevel', [['addPrefixSpace', addPrefixSpace, 'bool'], ['trimOffsets', trimOffsets, 'bool'], ['useRegex', useRegex, 'bool']]); }
   /** Split raw text without mapping to the byte alphabet (used by the byte-level fast path). */
   splitRaw(s: string, base: number, strs: string[], starts: number[]): void {
     let t = s, shift = 0;
@@ -225,7 +235,7 @@ export class ByteLevel implements PreTokenizer {
     let a = 0;
     for (const e of ends) { strs.push(t.slice(a, e)); starts.push(base + Math.max(0, a - shift)); a = e; }
   }
-  preTokenize(s: string, base: number, strs: string[], starts: number[]): void {
+  preTokenize(s: string, base: number, strs: string[], starts: number[]): void { checkPreTokenizeArgs(this.type, s, base, strs, starts);
     const k = strs.length;
     this.splitRaw(s, base, strs, starts);
     for (let i = k; i < strs.length; i++) strs[i] = toByteChars(strs[i]!);
@@ -238,9 +248,10 @@ export type PrependScheme = 'always' | 'first' | 'never';
 export class Metaspace implements PreTokenizer {
   readonly type = 'Metaspace';
   constructor(readonly replacement = '\u2581', readonly prependScheme: PrependScheme = 'always', readonly split = true) {
-    if ([...replacement].length !== 1) throw new TokenizerError('INVALID_FIELD', `pre_tokenizer.replacement must be one character, got ${JSON.stringify(replacement)}`);
+    checkParts('Metaspace', [['replacement', replacement, 'string'], ['prependScheme', prependScheme, ['always', 'first', 'never']], ['split', split, 'bool']]);
+    if ([...replacement].length !== 1) fail('INVALID_FIELD', `pre_tokenizer.replacement must be one character, got ${describe(replacement)}`);
   }
-  preTokenize(s: string, base: number, strs: string[], starts: number[]): void {
+  preTokenize(s: string, base: number, strs: string[], starts: number[]): void { checkPreTokenizeArgs(this.type, s, base, strs, starts);
     let t = s.includes(' ') ? s.split(' ').join(this.replacement) : s;
     let shift = 0;
     if (this.prependScheme === 'always' || (this.prependScheme === 'first' && base === 0)) {
@@ -262,8 +273,8 @@ export class Metaspace implements PreTokenizer {
 
 export class PreTokenizerSequence implements PreTokenizer {
   readonly type = 'Sequence';
-  constructor(readonly pretokenizers: PreTokenizer[]) {}
-  preTokenize(s: string, base: number, strs: string[], starts: number[]): void {
+  constructor(readonly pretokenizers: PreTokenizer[]) { checkParts('PreTokenizerSequence', [['pretokenizers', pretokenizers, 'array']]); pretokenizers.forEach((p, i) => { if (typeof (p as Partial<PreTokenizer>)?.preTokenize !== 'function') badArg('PreTokenizerSequence', `pretokenizers[${i}]`, 'a PreTokenizer', p); }); }
+  preTokenize(s: string, base: number, strs: string[], starts: number[]): void { checkPreTokenizeArgs(this.type, s, base, strs, starts);
     let cs = [s], cb = [base];
     for (const p of this.pretokenizers) {
       const ns: string[] = [], nb: number[] = [];

@@ -1,7 +1,7 @@
 // Truncation as HF does it (Encoding::truncate, truncate_encodings): the removed tokens are not
 // dropped but come back as overflowing parts of at most the kept length, each repeating the last
 // `stride` tokens of the part before it.
-import { TokenizerError } from './errors.js';
+import { describe, fail } from './errors.js';
 import type { RawEncoding } from './post-processors.js';
 
 export interface TruncationOptions {
@@ -12,10 +12,11 @@ export interface TruncationOptions {
   stride?: number;
 }
 
-/** Throws INVALID_ARGUMENT naming the bad field of truncation options. */
-export function checkTruncation(t: TruncationOptions): void {
-  const bad = (f: string, want: string, v: unknown) => { throw new TokenizerError('INVALID_ARGUMENT', `truncation${f && '.' + f} must be ${want}, got ${JSON.stringify(v)}`); };
-  if (typeof t !== 'object' || t === null) bad('', 'an object with maxLength', t);
+/** Throws INVALID_ARGUMENT naming the function and the bad field of truncation options. */
+export function checkTruncation(t: TruncationOptions, fn = 'truncation'): void {
+  const bad = (f: string, want: string, v: unknown): never => fail('INVALID_ARGUMENT', `${fn}: truncation${f && '.' + f} must be ${want}, got ${describe(v)}`);
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) bad('', 'an object with maxLength', t);
+  for (const k of Object.keys(t)) if (!['maxLength', 'strategy', 'direction', 'stride'].includes(k)) bad(k.slice(0, 40), 'absent (known options: maxLength, strategy, direction, stride)', k);
   if (!Number.isInteger(t.maxLength) || t.maxLength < 0) bad('maxLength', 'a non-negative integer', t.maxLength);
   if (t.stride !== undefined && (!Number.isInteger(t.stride) || t.stride < 0)) bad('stride', 'a non-negative integer', t.stride);
   if (t.strategy !== undefined && !['longest_first', 'only_first', 'only_second'].includes(t.strategy)) bad('strategy', "'longest_first', 'only_first' or 'only_second'", t.strategy);
@@ -35,7 +36,7 @@ export function truncateEncoding(e: RawEncoding, max: number, stride: number, le
   if (max >= n) return e;
   if (max === 0) return { ...slice(e, 0, 0), overflowing: [e] };
   if (stride >= max) {
-    throw new TokenizerError('INVALID_ARGUMENT', `truncation.stride (${stride}) must be less than the length a sequence is cut to (${max}: max_length less the special tokens, split between a pair)`);
+    fail('INVALID_ARGUMENT', `truncation.stride (${stride}) must be less than the length a sequence is cut to (${max}: max_length less the special tokens, split between a pair)`);
   }
   const step = max - stride;
   const parts: RawEncoding[] = [];
@@ -66,11 +67,11 @@ export function truncate(a: RawEncoding, b: RawEncoding | null, max: number, t: 
     return [cut(a, n1), cut(b, n2)];
   }
   const second = strategy === 'only_second';
-  if (second && !b) throw new TokenizerError('INVALID_ARGUMENT', 'truncation only_second needs a pair');
+  if (second && !b) fail('INVALID_ARGUMENT', 'truncation only_second needs a pair');
   const target = second ? b! : a;
   const remove = total - max;
   if (target.ids.length <= remove) {
-    throw new TokenizerError('INVALID_ARGUMENT', `truncation ${strategy}: the ${second ? 'first' : 'second'} sequence alone (${total - target.ids.length} tokens) leaves no room in max_length (${max})`);
+    fail('INVALID_ARGUMENT', `truncation ${strategy}: the ${second ? 'first' : 'second'} sequence alone (${total - target.ids.length} tokens) leaves no room in max_length (${max})`);
   }
   const kept = cut(target, target.ids.length - remove);
   return second ? [a, kept] : [kept, b];

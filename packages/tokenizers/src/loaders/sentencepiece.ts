@@ -1,5 +1,5 @@
 // SentencePiece .model (protobuf ModelProto) -> Tokenizer, decoded directly (no protobuf library).
-import { TokenizerError } from '../errors.js';
+import { fail } from '../errors.js';
 import { Unigram } from '../models/unigram.js';
 import { SentencePieceBPE } from '../models/sentencepiece-bpe.js';
 import { CharsMap, type Normalizer } from '../normalizers.js';
@@ -9,7 +9,7 @@ import { Tokenizer } from '../tokenizer.js';
 class Reader {
   pos = 0;
   constructor(readonly b: Uint8Array, readonly where: string) {}
-  bad(msg: string): never { throw new TokenizerError('INVALID_MODEL_FILE', `SentencePiece model: ${this.where}: ${msg} at byte ${this.pos}`); }
+  bad(msg: string): never { fail('INVALID_MODEL_FILE', `SentencePiece model: ${this.where}: ${msg} at byte ${this.pos}`); }
   varint(): number {
     let r = 0, mul = 1;
     for (let k = 0; k < 10; k++) {
@@ -116,8 +116,8 @@ export function parseSentencePiece(bytes: Uint8Array): SentencePieceModel {
     } else return false;
     return true;
   });
-  if (m.pieces.length === 0) throw new TokenizerError('INVALID_MODEL_FILE', 'SentencePiece model: no pieces (is this a .model file?)');
-  if (m.unkId >= m.pieces.length) throw new TokenizerError('INVALID_MODEL_FILE', `SentencePiece model: trainer_spec.unk_id ${m.unkId} out of range`);
+  if (m.pieces.length === 0) fail('INVALID_MODEL_FILE', 'SentencePiece model: no pieces (is this a .model file?)');
+  if (m.unkId >= m.pieces.length) fail('INVALID_MODEL_FILE', `SentencePiece model: trainer_spec.unk_id ${m.unkId} out of range`);
   return m;
 }
 
@@ -227,13 +227,13 @@ export class SentencePieceNormalizer implements Normalizer {
     return td.decode(out.subarray(0, len));
   }
   toJSON(): Record<string, unknown> {
-    throw new TokenizerError('UNSUPPORTED', 'a tokenizer loaded from a SentencePiece .model cannot be saved as tokenizer.json yet');
+    fail('UNSUPPORTED', 'a tokenizer loaded from a SentencePiece .model cannot be saved as tokenizer.json yet');
   }
 }
 
 export function tokenizerFromSentencePiece(bytes: Uint8Array): Tokenizer {
   const m = parseSentencePiece(bytes);
-  if (m.modelType !== 1 && m.modelType !== 2) throw new TokenizerError('UNSUPPORTED', `SentencePiece model type ${m.modelType} (Unigram = 1 and BPE = 2 are supported; WORD = 3 and CHAR = 4 are not)`);
+  if (m.modelType !== 1 && m.modelType !== 2) fail('UNSUPPORTED', `SentencePiece model type ${m.modelType} (Unigram = 1 and BPE = 2 are supported; WORD = 3 and CHAR = 4 are not)`);
   let model: Unigram | SentencePieceBPE;
   if (m.modelType === 2) model = new SentencePieceBPE({ pieces: m.pieces, byteFallback: m.byteFallback });
   else {

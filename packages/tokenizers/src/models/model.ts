@@ -1,8 +1,19 @@
-/** A tokenization model: turns one pre-tokenized word into ids. */
+/** One token of a word, as HF's `Model::tokenize` returns it. */
+export interface Token {
+  id: number;
+  /** The token's string: its vocabulary entry, or the text it covers for an unknown Unigram / SentencePiece piece. */
+  value: string;
+  /** [start, end) in UTF-16 units of the word given to `tokenize`. */
+  offsets: [number, number];
+}
+
+/** A tokenization model: turns one pre-tokenized word into tokens. */
 export interface Model {
   readonly type: 'BPE' | 'WordPiece' | 'Unigram';
-  /** Append the ids of `word` (in the model's vocabulary space) to `out`. */
-  tokenize(word: string, out: number[]): void;
+  /** The tokens of `word`: ids (in the model's vocabulary space), values and offsets into `word`. */
+  tokenize(word: string): Token[];
+  /** Append only the ids of `word` to `out` (the ids-only fast path; same ids as `tokenize`). */
+  tokenizeIds(word: string, out: number[]): void;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
   getVocabSize(): number;

@@ -2,8 +2,9 @@
 // symbols whole and frozen), repeatedly merge the adjacent pair whose concatenation is a piece of
 // the highest score (leftmost on ties), split UNUSED results back into the pair that formed them,
 // then map unknown pieces to bytes (byte fallback) or one unk per run, as the processor does.
-import { TokenizerError } from '../errors.js';
-import type { Model } from './model.js';
+import { describe, fail } from '../errors.js';
+import { badArg } from '../args.js';
+import type { Model, Token } from './model.js';
 import { PairTable } from './pair-table.js';
 
 /** SentencePiece piece types (ModelProto.SentencePiece.Type). */
@@ -15,7 +16,8 @@ export interface SentencePieceBPEOptions {
 }
 
 const te = new TextEncoder();
-type Ids = number[] & { unk?: string[] };
+/** Ids of a word with the [start, end) of each token in it. */
+type Ids = { ids: number[]; starts: number[]; ends: number[] };
 
 export class SentencePieceBPE implements Model {
   readonly type = 'BPE' as const;
@@ -36,26 +38,28 @@ export class SentencePieceBPE implements Model {
   private pairs = new PairTable(1 << 16);
 
   constructor(o: SentencePieceBPEOptions) {
-    if (!Array.isArray(o.pieces) || o.pieces.length === 0) throw new TokenizerError('INVALID_FIELD', 'SentencePiece BPE: pieces must be a non-empty array');
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) badArg('SentencePieceBPE', 'opts', 'an options object with pieces', o);
+    if (Array.isArray(o.pieces)) o.pieces.forEach((p, i) => { if (typeof p !== 'object' || p === null) badArg('SentencePieceBPE', `opts.pieces[${i}]`, '{piece, score, type}', p); });
+    if (!Array.isArray(o.pieces) || o.pieces.length === 0) fail('INVALID_FIELD', 'SentencePiece BPE: pieces must be a non-empty array');
     const n = o.pieces.length;
     this.pieces = new Array(n);
     this.scores = new Float64Array(n);
     this.types = new Uint8Array(n);
     let unk = -1;
     o.pieces.forEach((p, i) => {
-      if (typeof p.piece !== 'string' || p.piece.length === 0) throw new TokenizerError('INVALID_MODEL_FILE', `SentencePiece model: pieces[${i}] is empty`);
-      if (!Number.isFinite(p.score)) throw new TokenizerError('INVALID_MODEL_FILE', `SentencePiece model: pieces[${i}].score is not finite`);
-      if (!(p.type >= SpType.NORMAL && p.type <= SpType.BYTE)) throw new TokenizerError('INVALID_MODEL_FILE', `SentencePiece model: pieces[${i}] has unknown type ${p.type}`);
+      if (typeof p.piece !== 'string' || p.piece.length === 0) fail('INVALID_MODEL_FILE', `SentencePiece model: pieces[${i}] is empty`);
+      if (!Number.isFinite(p.score)) fail('INVALID_MODEL_FILE', `SentencePiece model: pieces[${i}].score is not finite, got ${describe(p.score)}`);
+      if (!(p.type >= SpType.NORMAL && p.type <= SpType.BYTE)) fail('INVALID_MODEL_FILE', `SentencePiece model: pieces[${i}] has unknown type ${describe(p.type)}`);
       this.pieces[i] = p.piece; this.scores[i] = p.score; this.types[i] = p.type;
       const isNormal = p.type === SpType.NORMAL || p.type === SpType.USER_DEFINED || p.type === SpType.UNUSED;
       const map = isNormal ? this.normal : this.reserved;
-      if (map.has(p.piece)) throw new TokenizerError('INVALID_MODEL_FILE', `SentencePiece model: piece ${JSON.stringify(p.piece)} is defined twice (pieces[${map.get(p.piece)}] and pieces[${i}])`);
+      if (map.has(p.piece)) fail('INVALID_MODEL_FILE', `SentencePiece model: piece ${describe(p.piece)} is defined twice (pieces[${map.get(p.piece)}] and pieces[${i}])`);
       map.set(p.piece, i);
       if (p.type === SpType.UNKNOWN) {
-        if (unk >= 0) throw new TokenizerError('INVALID_MODEL_FILE', `SentencePiece model: pieces[${unk}] and pieces[${i}] are both UNKNOWN`);
+        if (unk >= 0) fail('INVALID_MODEL_FILE', `SentencePiece model: pieces[${unk}] and pieces[${i}] are both UNKNOWN`);
         unk = i;
       }
-      if (p.type === SpType.BYTE && !o.byteFallback) throw new TokenizerError('INVALID_MODEL_FILE', `SentencePiece model: BYTE piece ${JSON.stringify(p.piece)} but byte_fallback is off`);
+      if (p.type === SpType.BYTE && !o.byteFallback) fail('INVALID_MODEL_FILE', `SentencePiece model: BYTE piece ${describe(p.piece)} but byte_fallback is off`);
       if (p.type === SpType.USER_DEFINED) {
         const list = this.user.get(p.piece.charCodeAt(0)) ?? [];
         list.push(p.piece);
@@ -63,13 +67,13 @@ export class SentencePieceBPE implements Model {
         this.user.set(p.piece.charCodeAt(0), list);
       }
     });
-    if (unk < 0) throw new TokenizerError('INVALID_MODEL_FILE', 'SentencePiece model: no UNKNOWN piece (unk is not defined)');
+    if (unk < 0) fail('INVALID_MODEL_FILE', 'SentencePiece model: no UNKNOWN piece (unk is not defined)');
     this.unkId = unk;
     this.byteFallback = !!o.byteFallback;
     if (this.byteFallback) {
       for (let b = 0; b < 256; b++) {
         const id = this.reserved.get(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
-        if (id === undefined || this.types[id] !== SpType.BYTE) throw new TokenizerError('INVALID_MODEL_FILE', `SentencePiece model: byte_fallback is set but there is no BYTE piece for 0x${b.toString(16).toUpperCase().padStart(2, '0')}`);
+        if (id === undefined || this.types[id] !== SpType.BYTE) fail('INVALID_MODEL_FILE', `SentencePiece model: byte_fallback is set but there is no BYTE piece for 0x${b.toString(16).toUpperCase().padStart(2, '0')}`);
         this.byteIds[b] = id;
       }
     }
@@ -90,17 +94,30 @@ export class SentencePieceBPE implements Model {
     return 0;
   }
 
-  /** Append the ids of normalized text `s`; the covered text of each unk emitted goes to `unkTexts`. */
-  tokenize(s: string, out: number[], unkTexts?: string[]): void {
-    if (s.length === 0) return;
+  /** Tokens of normalized text `s`; an unk's value is the text it covers, as the processor reports it. */
+  tokenize(s: string): Token[] {
+    const r = this.cached(s);
+    const out: Token[] = new Array(r.ids.length);
+    for (let i = 0; i < r.ids.length; i++) {
+      const id = r.ids[i]!, a = r.starts[i]!, b = r.ends[i]!;
+      out[i] = { id, value: id === this.unkId ? s.slice(a, b) : this.pieces[id]!, offsets: [a, b] };
+    }
+    return out;
+  }
+
+  tokenizeIds(s: string, out: number[]): void {
+    for (const id of this.cached(s).ids) out.push(id);
+  }
+
+  private cached(s: string): Ids {
+    if (s.length === 0) return { ids: [], starts: [], ends: [] };
     const cacheable = s.length < 256;
     let res = cacheable ? this.cache.get(s) : undefined;
     if (res === undefined) {
       res = this.encode(s);
       if (cacheable) { if (this.cache.size >= 50_000) this.cache.clear(); this.cache.set(s, res); }
     }
-    for (let i = 0; i < res.length; i++) out.push(res[i]!);
-    if (unkTexts && res.unk) unkTexts.push(...res.unk);
+    return res;
   }
 
   /** Id in `normal` of the concatenation of two pieces (memoized), or -1. */
@@ -149,29 +166,31 @@ export class SentencePieceBPE implements Model {
       add(prev[l]!, l);
       add(l, next[l]!);
     }
-    const res: Ids = [];
+    const res: Ids = { ids: [], starts: [], ends: [] };
+    const push = (id: number, a: number, b: number) => { res.ids.push(id); res.starts.push(a); res.ends.push(b); };
     let prevUnk = false;
-    const emit = (w: string) => {
+    // w is s[at, at + w.length)
+    const emit = (w: string, at: number) => {
       const id = this.idOf(w);
       if (this.types[id] === SpType.UNUSED) {
         const p = rev.get(w);
-        if (p) { emit(p[0]); emit(p[1]); return; }
+        if (p) { emit(p[0], at); emit(p[1], at + p[0].length); return; }
       }
       if (id === this.unkId && this.byteFallback) {
-        for (const b of te.encode(w)) res.push(this.byteIds[b]!);
+        for (const b of te.encode(w)) push(this.byteIds[b]!, at, at + w.length);
       } else if (id === this.unkId) {
         // consecutive unknown pieces become one unk, as the processor merges them
-        if (prevUnk) res.unk![res.unk!.length - 1] += w;
-        else { res.push(id); (res.unk ??= []).push(w); }
-      } else res.push(id);
+        if (prevUnk) res.ends[res.ends.length - 1] = at + w.length;
+        else push(id, at, at + w.length);
+      } else push(id, at, at + w.length);
       prevUnk = id === this.unkId;
     };
-    for (let i = 0; i >= 0; i = next[i]!) emit(s.substr(starts[i]!, lens[i]!));
+    for (let i = 0; i >= 0; i = next[i]!) emit(s.substr(starts[i]!, lens[i]!), starts[i]!);
     return res;
   }
 
   toJSON(): Record<string, unknown> {
-    throw new TokenizerError('UNSUPPORTED', 'a SentencePiece BPE model cannot be saved as tokenizer.json yet');
+    fail('UNSUPPORTED', 'a SentencePiece BPE model cannot be saved as tokenizer.json yet');
   }
 }
 

@@ -1,8 +1,9 @@
 // Unigram language model (SentencePiece / T5): Viterbi over piece log-probabilities.
-import { TokenizerError } from '../errors.js';
+import { describe, fail } from '../errors.js';
+import { badArg } from '../args.js';
 import { PairTable } from './pair-table.js';
 import { serdeF64 } from '../serde-float.js';
-import type { Model } from './model.js';
+import type { Model, Token } from './model.js';
 
 export interface UnigramOptions {
   /** [piece, score] in id order. */
@@ -32,7 +33,8 @@ export interface UnigramOptions {
 
 const K_UNK_PENALTY = 10;
 const te = new TextEncoder();
-type Ids = number[] & { unk?: string[] };
+/** Ids of a word with the [start, end) of each token in it. */
+type Ids = { ids: number[]; starts: number[]; ends: number[] };
 const FLT_MIN = 1.1754943508222875e-38;
 
 function utf8Length(s: string): number {
@@ -68,21 +70,23 @@ export class Unigram implements Model {
   readonly userDefined: Uint8Array;
 
   constructor(o: UnigramOptions) {
-    if (!Array.isArray(o.vocab) || o.vocab.length === 0) throw new TokenizerError('INVALID_FIELD', 'model.vocab must be a non-empty array of [piece, score]');
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) badArg('Unigram', 'opts', 'an options object with vocab', o);
+    if (o.cacheCapacity !== undefined && !(Number.isInteger(o.cacheCapacity) && o.cacheCapacity >= 0)) badArg('Unigram', 'opts.cacheCapacity', 'a non-negative integer', o.cacheCapacity);
+    if (!Array.isArray(o.vocab) || o.vocab.length === 0) fail('INVALID_FIELD', 'model.vocab must be a non-empty array of [piece, score]');
     this.pieces = new Array(o.vocab.length);
     this.scores = new Float64Array(o.vocab.length);
     this.given = new Float64Array(o.vocab.length);
     const serde = !!o.serdeScores;
     this.float32 = !!o.float32;
     this.semantics = o.semantics ?? 'huggingface';
-    if (this.semantics !== 'huggingface' && this.semantics !== 'sentencepiece') throw new TokenizerError('INVALID_ARGUMENT', `Unigram semantics must be 'huggingface' or 'sentencepiece', got ${JSON.stringify(o.semantics)}`);
+    if (this.semantics !== 'huggingface' && this.semantics !== 'sentencepiece') fail('INVALID_ARGUMENT', `Unigram semantics must be 'huggingface' or 'sentencepiece', got ${describe(o.semantics)}`);
     const hf = this.semantics === 'huggingface';
     this.excluded = new Set(o.excluded ?? []);
     const user = new Set(o.userDefined ?? []);
     let min = Infinity, max = -Infinity;
     o.vocab.forEach((e, i) => {
       if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number' || !Number.isFinite(e[1])) {
-        throw new TokenizerError('INVALID_FIELD', `model.vocab[${i}] must be [string, finite number]`);
+        fail('INVALID_FIELD', `model.vocab[${i}] must be [string, finite number]`);
       }
       this.pieces[i] = e[0];
       this.given[i] = e[1];
@@ -102,7 +106,7 @@ export class Unigram implements Model {
       this.scores[u] = this.float32 ? Math.fround(utf8Length(this.pieces[u]!) * Math.fround(max)) - 0.1 : this.pieces[u]!.length * max - 0.1;
     }
     const unk = o.unkId ?? null;
-    if (unk !== null && (!Number.isInteger(unk) || unk < 0 || unk >= o.vocab.length)) throw new TokenizerError('INVALID_FIELD', `model.unk_id ${unk} is out of range (vocab has ${o.vocab.length} pieces)`);
+    if (unk !== null && (!Number.isInteger(unk) || unk < 0 || unk >= o.vocab.length)) fail('INVALID_FIELD', `model.unk_id ${describe(unk)} is out of range (vocab has ${o.vocab.length} pieces)`);
     this.unkId = unk;
     this.unkScore = this.float32 ? Math.fround(min - K_UNK_PENALTY) : min - K_UNK_PENALTY;
     this.byteFallback = !!o.byteFallback;
@@ -144,20 +148,32 @@ export class Unigram implements Model {
   private bestId = new Int32Array(256);
 
   /**
-   * Append the ids of `s` to `out`. When `unkTexts` is given, the covered text of each unknown
-   * token emitted (consecutive unknowns fused, as HF reports them) is pushed to it in order.
+   * Tokens of `s`: an unknown token's value is the text it covers (consecutive unknowns fused, as
+   * HF reports them); byte-fallback tokens cover the run they spell, as in HF.
    */
-  tokenize(s: string, out: number[], unkTexts?: string[]): void {
+  tokenize(s: string): Token[] {
+    const r = this.encode(s);
+    if (r === null) return [];
+    const out: Token[] = new Array(r.ids.length);
+    for (let i = 0; i < r.ids.length; i++) {
+      const id = r.ids[i]!, a = r.starts[i]!, b = r.ends[i]!;
+      out[i] = { id, value: id === this.unkId ? s.slice(a, b) : this.pieces[id]!, offsets: [a, b] };
+    }
+    return out;
+  }
+
+  tokenizeIds(s: string, out: number[]): void {
+    const r = this.encode(s);
+    if (r !== null) for (const id of r.ids) out.push(id);
+  }
+
+  private encode(s: string): Ids | null {
     const n = s.length;
-    if (n === 0) return;
+    if (n === 0) return null;
     const cacheable = n < 256;
     if (cacheable) {
       const hit = this.cache.get(s);
-      if (hit !== undefined) {
-        for (let i = 0; i < hit.length; i++) out.push(hit[i]!);
-        if (unkTexts && hit.unk) unkTexts.push(...hit.unk);
-        return;
-      }
+      if (hit !== undefined) return hit;
     }
     if (this.bestScore.length < n + 1) {
       this.bestScore = new Float64Array(n + 1); this.bestStart = new Int32Array(n + 1); this.bestId = new Int32Array(n + 1);
@@ -192,7 +208,7 @@ export class Unigram implements Model {
         const end = pos + w;
         const cand = f32 ? Math.fround(base + this.unkScore) : base + this.unkScore;
         if (start[end] === -1 || cand > score[end]!) {
-          if (this.unkId === null && this.semantics === 'huggingface') throw new TokenizerError('INVALID_ARGUMENT', `Unigram: ${JSON.stringify(s.slice(pos, end))} has no piece and the model has no unk_id`);
+          if (this.unkId === null && this.semantics === 'huggingface') fail('INVALID_ARGUMENT', `Unigram: ${describe(s.slice(pos, end))} has no piece and the model has no unk_id`);
           score[end] = cand; start[end] = pos; bid[end] = -1;
         }
       }
@@ -203,36 +219,34 @@ export class Unigram implements Model {
     const ends: number[] = [];
     for (let e = n; e > 0; e = start[e]!) { ids.push(bid[e]!); ends.push(e); }
     ids.reverse(); ends.reverse();
-    const res: Ids = [];
+    const res: Ids = { ids: [], starts: [], ends: [] };
     if (this.semantics === 'huggingface') this.resolveHf(s, ids, ends, res);
     else this.resolveSp(s, ids, ends, res);
     if (cacheable) {
       if (this.cache.size >= this.cacheCapacity) this.cache.clear();
       this.cache.set(s, res);
     }
-    for (let i = 0; i < res.length; i++) out.push(res[i]!);
-    if (unkTexts && res.unk) unkTexts.push(...res.unk);
+    return res;
   }
 
   /** HF: nodes of the unk id (unknown chars or the unk piece itself) fuse, then the text is looked up again. */
   private resolveHf(s: string, ids: number[], ends: number[], res: Ids): void {
     let a = 0, run = -1;
+    const push = (id: number, x: number, y: number) => { res.ids.push(id); res.starts.push(x); res.ends.push(y); };
     const flush = (e: number) => {
       if (run < 0) return;
-      const text = s.slice(run, e);
+      const r0 = run, text = s.slice(run, e);
       run = -1;
       const id = this.vocab.get(text);
       if (id === undefined && this.byteFallback) {
         const bytes = te.encode(text);
-        if (bytes.every((b) => this.byteIds[b] !== -1)) { for (const b of bytes) res.push(this.byteIds[b]!); return; }
+        if (bytes.every((b) => this.byteIds[b] !== -1)) { for (const b of bytes) push(this.byteIds[b]!, r0, e); return; }
       }
-      const u = id ?? this.unkId!;
-      res.push(u);
-      if (u === this.unkId) (res.unk ??= []).push(text);
+      push(id ?? this.unkId!, r0, e);
     };
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
-      if (id === -1 || id === this.unkId) { if (run < 0) run = a; } else { flush(a); res.push(id); }
+      if (id === -1 || id === this.unkId) { if (run < 0) run = a; } else { flush(a); push(id, a, ends[k]!); }
       a = ends[k]!;
     }
     flush(a);
@@ -241,6 +255,7 @@ export class Unigram implements Model {
   /** SentencePiece: each unknown node becomes its bytes or unk; consecutive unks fuse. */
   private resolveSp(s: string, ids: number[], ends: number[], res: Ids): void {
     let prevUnk = false, a = 0;
+    const push = (id: number, x: number, y: number) => { res.ids.push(id); res.starts.push(x); res.ends.push(y); };
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
       const e = ends[k]!;
@@ -249,14 +264,12 @@ export class Unigram implements Model {
           const bytes = te.encode(s.slice(a, e));
           let ok = true;
           for (const b of bytes) if (this.byteIds[b] === -1) ok = false;
-          if (ok) { for (const b of bytes) res.push(this.byteIds[b]!); prevUnk = false; a = e; continue; }
+          if (ok) { for (const b of bytes) push(this.byteIds[b]!, a, e); prevUnk = false; a = e; continue; }
         }
-        if (this.unkId === null) throw new TokenizerError('INVALID_ARGUMENT', `Unigram: ${JSON.stringify(s.slice(a, e))} has no piece and the model has no unk_id`);
-        const text = s.slice(a, e);
-        res.unk ??= [];
-        if (!prevUnk) { res.push(this.unkId); res.unk.push(text); } else res.unk[res.unk.length - 1] += text;
+        if (this.unkId === null) fail('INVALID_ARGUMENT', `Unigram: ${describe(s.slice(a, e).slice(0, 20))} has no piece and the model has no unk_id`);
+        if (!prevUnk) push(this.unkId, a, e); else res.ends[res.ends.length - 1] = e;
         prevUnk = true;
-      } else { res.push(id); prevUnk = false; }
+      } else { push(id, a, e); prevUnk = false; }
       a = e;
     }
   }

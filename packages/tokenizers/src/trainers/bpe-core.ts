@@ -2,7 +2,7 @@
 // as words are merged, and a max-heap of candidate merges is corrected lazily (an entry whose
 // count is stale is re-queued with the current count). Ties on count go to the smaller
 // (left id, right id) pair, as in HF.
-import { TokenizerError } from '../errors.js';
+import { fail } from '../errors.js';
 import type { Reporter } from './common.js';
 
 export interface BpeCoreOptions {
@@ -237,6 +237,6 @@ export function trainBpeCore(words: Map<string, number>, o: BpeCoreOptions, rep:
     if ((step & 255) === 0) rep.report('merges', tokens.length, target);
   }
   rep.report('merges', tokens.length, target, { merges: merges.length });
-  if (tokens.length > (1 << 26)) throw new TokenizerError('INVALID_ARGUMENT', 'BPE training: vocabulary too large');
+  if (tokens.length > (1 << 26)) fail('INVALID_ARGUMENT', 'BPE training: vocabulary too large');
   return { tokens, vocab, merges, mergeCounts };
 }

@@ -1,6 +1,6 @@
 // BPE and WordPiece trainers (WordPiece is trained as BPE with a "##" continuing-subword prefix
 // and keeps only the vocabulary, as HF's WordPieceTrainer does).
-import { TokenizerError } from '../errors.js';
+import { fail } from '../errors.js';
 import { BPE } from '../models/bpe.js';
 import { WordPiece } from '../models/wordpiece.js';
 import { BertNormalizer } from '../normalizers.js';
@@ -33,7 +33,7 @@ export interface BpeTrainerOptions extends TrainerOptions {
 
 function optInt(v: unknown, name: string, min: number): number | null {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new TokenizerError('INVALID_ARGUMENT', `${name} must be an integer >= ${min}, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail('INVALID_ARGUMENT', `${name} must be an integer >= ${min}, got ${String(v)}`);
   return v;
 }
 

@@ -1,6 +1,6 @@
 // Shared trainer plumbing: options, progress reporting and word counting.
 import { readFileSync } from 'node:fs';
-import { TokenizerError } from '../errors.js';
+import { fail } from '../errors.js';
 import type { Normalizer } from '../normalizers.js';
 import type { PreTokenizer } from '../pre-tokenizers.js';
 
@@ -33,14 +33,14 @@ export type Corpus = Iterable<string>;
 export function checkVocabSize(n: unknown, dflt: number): number {
   const v = n === undefined ? dflt : n;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 1 << 26) {
-    throw new TokenizerError('INVALID_ARGUMENT', `vocabSize must be an integer in [1, 2^26], got ${String(n)}`);
+    fail('INVALID_ARGUMENT', `vocabSize must be an integer in [1, 2^26], got ${String(n)}`);
   }
   return v;
 }
 
 export function uniqueStrings(list: unknown, what: string): string[] {
   if (list === undefined || list === null) return [];
-  if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) throw new TokenizerError('INVALID_ARGUMENT', `${what} must be an array of strings`);
+  if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) fail('INVALID_ARGUMENT', `${what} must be an array of strings`);
   return [...new Set(list as string[])];
 }
 
@@ -64,13 +64,13 @@ export class Reporter {
 /** Count the pre-tokenized words of a corpus (first-seen order, which keeps training deterministic). */
 export function countWords(corpus: Corpus, normalizer: Normalizer | null, pre: PreTokenizer | null, rep: Reporter): Map<string, number> {
   if (corpus === null || corpus === undefined || typeof (corpus as Iterable<string>)[Symbol.iterator] !== 'function' || typeof corpus === 'string') {
-    throw new TokenizerError('INVALID_ARGUMENT', 'train: the corpus must be an iterable of strings (e.g. an array of lines or documents)');
+    fail('INVALID_ARGUMENT', 'train: the corpus must be an iterable of strings (e.g. an array of lines or documents)');
   }
   const counts = new Map<string, number>();
   const strs: string[] = [], starts: number[] = [];
   let n = 0;
   for (const text of corpus) {
-    if (typeof text !== 'string') throw new TokenizerError('INVALID_ARGUMENT', `train: corpus item ${n} is not a string`);
+    if (typeof text !== 'string') fail('INVALID_ARGUMENT', `train: corpus item ${n} is not a string`);
     n++;
     const norm = normalizer ? normalizer.normalize(text) : text;
     strs.length = 0; starts.length = 0;
@@ -88,7 +88,7 @@ export function readLines(paths: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     let t: string;
-    try { t = readFileSync(p, 'utf8'); } catch (e) { throw new TokenizerError('IO', `cannot read ${p}: ${(e as Error).message}`); }
+    try { t = readFileSync(p, 'utf8'); } catch (e) { fail('IO', `cannot read ${p}: ${(e as Error).message}`); }
     for (let a = 0; a < t.length; ) {
       const e = t.indexOf('\n', a);
       const b = e < 0 ? t.length : e + 1;

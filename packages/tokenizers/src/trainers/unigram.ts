@@ -2,7 +2,7 @@
 // segmentation lattice of every word (forward-backward expected counts, Bayesian M-step with
 // digamma), and pruning by how much the corpus likelihood drops when a piece is removed, until
 // the vocabulary reaches its size.
-import { TokenizerError } from '../errors.js';
+import { fail } from '../errors.js';
 import { Unigram } from '../models/unigram.js';
 import { PairTable } from '../models/pair-table.js';
 import { UnicodeNormalizer } from '../normalizers.js';
@@ -88,7 +88,7 @@ export class UnigramTrainer {
     if (unkToken !== null && !special.includes(unkToken)) special.unshift(unkToken);
     const byteFallback = !!o.byteFallback;
     const shrink = o.shrinkingFactor ?? 0.75;
-    if (!(shrink > 0 && shrink < 1)) throw new TokenizerError('INVALID_ARGUMENT', `shrinkingFactor must be in (0, 1), got ${shrink}`);
+    if (!(shrink > 0 && shrink < 1)) fail('INVALID_ARGUMENT', `shrinkingFactor must be in (0, 1), got ${shrink}`);
     const maxLen = o.maxPieceLength ?? 16;
     const nSub = o.nSubIterations ?? 2;
     const seedSize = o.seedSize ?? 1_000_000;
@@ -116,7 +116,7 @@ export class UnigramTrainer {
     for (const c of initial) if (!required.includes(c)) required.push(c);
     const target = vocabSize - special.length - (byteFallback ? 256 : 0);
     if (target < required.length) {
-      throw new TokenizerError('INVALID_ARGUMENT', `vocabSize ${vocabSize} is too small: ${required.length} characters + ${special.length} special tokens${byteFallback ? ' + 256 bytes' : ''} are required (set limitAlphabet)`);
+      fail('INVALID_ARGUMENT', `vocabSize ${vocabSize} is too small: ${required.length} characters + ${special.length} special tokens${byteFallback ? ' + 256 bytes' : ''} are required (set limitAlphabet)`);
     }
     const requiredSet = new Set(required);
 
