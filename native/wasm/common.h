@@ -2,6 +2,7 @@
 #pragma once
 #include <wasm_simd128.h>
 #include <stdint.h>
+#include "tessera_codes.h" /* generated from core: dtype / op codes, TS_MAX_DIMS */
 
 #define EXPORT(name) __attribute__((export_name(#name))) 
 typedef float f32;
@@ -189,7 +190,7 @@ static inline f32 hmax4(v128_t v) {
 }
 
 /* Strided iteration: TS coalesces dims and writes {nd, shape[MAXD], strides[q][MAXD]} (i32). */
-#define MAXD 12
+#define MAXD TS_MAX_DIMS
 typedef struct { i32 nd; i32 shape[MAXD]; i32 st[4][MAXD]; } Desc;
 
 /* Calls ROW(p0, p1, p2, len, s0, s1, s2) for every innermost row; p* are element indices. */

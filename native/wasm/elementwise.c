@@ -1,9 +1,19 @@
 /* Elementwise kernels over strided views: unary, binary (broadcast by stride 0), where, cast, copy. */
 #include "common.h"
 
-enum { NEG, EXP, LOG, SQRT, RSQRT, SIN, COS, TANH, ABS, SIGMOID, ERF };
-enum { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, LT, LE, EQ };
-enum { K_F32, K_F16, K_BF16, K_I32, K_I8, K_U8, K_BOOL };
+/* short names for the generated codes */
+enum {
+  NEG = TS_UNARY_NEG, EXP = TS_UNARY_EXP, LOG = TS_UNARY_LOG, SQRT = TS_UNARY_SQRT, RSQRT = TS_UNARY_RSQRT, SIN = TS_UNARY_SIN,
+  COS = TS_UNARY_COS, TANH = TS_UNARY_TANH, ABS = TS_UNARY_ABS, SIGMOID = TS_UNARY_SIGMOID, ERF = TS_UNARY_ERF,
+};
+enum {
+  ADD = TS_BINARY_ADD, SUB = TS_BINARY_SUB, MUL = TS_BINARY_MUL, DIV = TS_BINARY_DIV, POW = TS_BINARY_POW,
+  MAXIMUM = TS_BINARY_MAXIMUM, MINIMUM = TS_BINARY_MINIMUM, LT = TS_BINARY_LT, LE = TS_BINARY_LE, EQ = TS_BINARY_EQ,
+};
+enum {
+  K_F32 = TS_DTYPE_FLOAT32, K_F16 = TS_DTYPE_FLOAT16, K_BF16 = TS_DTYPE_BFLOAT16, K_I32 = TS_DTYPE_INT32,
+  K_I8 = TS_DTYPE_INT8, K_U8 = TS_DTYPE_UINT8, K_BOOL = TS_DTYPE_BOOL,
+};
 
 static inline int is_int(f64 y) { return y == __builtin_trunc(y); }
 static inline int is_odd(f64 y) { return is_int(y) && __builtin_fabs(y) < 9007199254740992.0 && ((long long)y & 1); }

@@ -1,7 +1,7 @@
 /* Philox4x32-10 counter-based random numbers (the contract's stream, bit-identical on every backend). */
 #include "common.h"
 
-enum { UNIFORM, NORMAL, BITS, RANDINT };
+enum { UNIFORM = TS_RANDOM_UNIFORM, NORMAL = TS_RANDOM_NORMAL, BITS = TS_RANDOM_BITS, RANDINT = TS_RANDOM_RANDINT };
 
 static inline void philox(u32 c[4], u32 k0, u32 k1) {
   for (int r = 0; r < 10; r++) {

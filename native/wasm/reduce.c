@@ -1,7 +1,7 @@
 /* Row reductions of a contiguous [outer, n] input: sum, max, min (NaN propagates), argmax (first). */
 #include "common.h"
 
-enum { SUM, MAX, MIN, ARGMAX };
+enum { SUM = TS_REDUCE_SUM, MAX = TS_REDUCE_MAX, MIN = TS_REDUCE_MIN, ARGMAX = TS_REDUCE_ARGMAX };
 
 static f32 sum_f32(const f32 *x, int n) {
   v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;

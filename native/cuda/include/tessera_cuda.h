@@ -3,15 +3,19 @@
 // declarations of every launcher (the addon calls these; one section per kernel file).
 #pragma once
 #include "cuda_sim.h"
+#include "tessera_codes.h"  // generated from packages/core/src/backend.ts: dtype / op codes, TS_MAX_DIMS
 #include <cstdint>
 #include <cstring>
 
 namespace tessera {
 
-// dtype codes shared with the TypeScript side (src/util/dtype.ts)
-enum DType : int { F32 = 0, F16 = 1, BF16 = 2, I32 = 3, I8 = 4, U8 = 5, BOOL = 6 };
+// dtype codes: core's DTYPE_CODES (generated header), short names here
+enum DType : int {
+  F32 = TS_DTYPE_FLOAT32, F16 = TS_DTYPE_FLOAT16, BF16 = TS_DTYPE_BFLOAT16, I32 = TS_DTYPE_INT32,
+  I8 = TS_DTYPE_INT8, U8 = TS_DTYPE_UINT8, BOOL = TS_DTYPE_BOOL
+};
 
-constexpr int kMaxDims = 8;
+constexpr int kMaxDims = TS_MAX_DIMS;
 
 // A strided view after coalescing: shape + strides (elements) of up to 4 operands.
 struct Strided {
@@ -124,15 +128,23 @@ template <class Op> __device__ __forceinline__ float block_reduce(float v, Op op
 // ================================================================ launchers (one block per file)
 namespace tessera {
 // elementwise.cu
-enum UnaryOp : int { U_NEG, U_EXP, U_LOG, U_SQRT, U_RSQRT, U_SIN, U_COS, U_TANH, U_ABS, U_SIGMOID, U_ERF, U_GELU_ERF, U_GELU_TANH };
-enum BinaryOp : int { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_LT, B_LE, B_EQ };
+// op codes: core's UNARY_CODES / BINARY_CODES; the two gelu forms are this backend's own, after them
+enum UnaryOp : int {
+  U_NEG = TS_UNARY_NEG, U_EXP = TS_UNARY_EXP, U_LOG = TS_UNARY_LOG, U_SQRT = TS_UNARY_SQRT, U_RSQRT = TS_UNARY_RSQRT,
+  U_SIN = TS_UNARY_SIN, U_COS = TS_UNARY_COS, U_TANH = TS_UNARY_TANH, U_ABS = TS_UNARY_ABS, U_SIGMOID = TS_UNARY_SIGMOID,
+  U_ERF = TS_UNARY_ERF, U_GELU_ERF = TS_UNARY_COUNT, U_GELU_TANH = TS_UNARY_COUNT + 1
+};
+enum BinaryOp : int {
+  B_ADD = TS_BINARY_ADD, B_SUB = TS_BINARY_SUB, B_MUL = TS_BINARY_MUL, B_DIV = TS_BINARY_DIV, B_POW = TS_BINARY_POW,
+  B_MAX = TS_BINARY_MAXIMUM, B_MIN = TS_BINARY_MINIMUM, B_LT = TS_BINARY_LT, B_LE = TS_BINARY_LE, B_EQ = TS_BINARY_EQ
+};
 void launch_unary(int op, int dtype, const void* x, void* y, const Strided& s, cudaStream_t st);
 void launch_binary(int op, int dtype, const void* a, const void* b, void* y, const Strided& s, cudaStream_t st);
 void launch_where(int cond_size, int esize, const void* c, const void* a, const void* b, void* y, const Strided& s, cudaStream_t st);
 void launch_cast(int from, int to, const void* x, void* y, const Strided& s, cudaStream_t st);
 void launch_copy(int esize, const void* x, void* y, const Strided& s, cudaStream_t st);
 // reduce.cu
-enum ReduceOp : int { R_SUM, R_MAX, R_MIN, R_ARGMAX };
+enum ReduceOp : int { R_SUM = TS_REDUCE_SUM, R_MAX = TS_REDUCE_MAX, R_MIN = TS_REDUCE_MIN, R_ARGMAX = TS_REDUCE_ARGMAX };
 void launch_reduce(int op, int dtype, const void* x, void* y, long long outer, long long n, cudaStream_t st);
 // softmax.cu
 void launch_softmax(int dtype, bool log, const void* x, void* y, long long outer, long long n, cudaStream_t st);
@@ -148,7 +160,7 @@ void launch_gather(int esize, const void* x, const int* idx, void* y, long long 
 void launch_scatter_add(int dtype, const void* base, const int* idx, const void* src, void* y, long long outer, long long d,
                         long long inner, long long n, cudaStream_t st);
 // random.cu
-enum RandomDist : int { RD_UNIFORM, RD_NORMAL, RD_BITS, RD_RANDINT };
+enum RandomDist : int { RD_UNIFORM = TS_RANDOM_UNIFORM, RD_NORMAL = TS_RANDOM_NORMAL, RD_BITS = TS_RANDOM_BITS, RD_RANDINT = TS_RANDOM_RANDINT };
 void launch_random(int dist, uint32_t k0, uint32_t k1, uint32_t offset, int low, uint32_t range, void* y, long long n, cudaStream_t st);
 // adamw.cu
 void launch_adamw(const float* p, const float* g, const float* m, const float* v, float* p2, float* m2, float* v2, long long n,

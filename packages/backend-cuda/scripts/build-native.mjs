@@ -13,6 +13,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateHeader } from '../../../scripts/gen-native-codes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = resolve(here, '..');
@@ -37,6 +38,7 @@ if (!process.env.CUDACXX && !existsSync('/usr/local/cuda/bin/nvcc')) {
   process.env.CUDACXX = '/usr/local/cuda/bin/nvcc';
 }
 if (!args.has('--no-build')) {
+  await generateHeader(); // native/generated/tessera_codes.h: op / dtype codes from core's backend.ts
   run(process.execPath, [cmakeJs, 'compile', '-d', src, '-O', out, '--parallel', jobs, ...defs], { cwd: pkg });
   console.log(`native build: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

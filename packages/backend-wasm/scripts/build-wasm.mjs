@@ -3,11 +3,14 @@
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commands } from '@yowasp/clang';
+import { HEADER_PATH, generateHeader } from '../../../scripts/gen-native-codes.mjs';
 
 const nativeDir = fileURLToPath(new URL('../../../native/wasm/', import.meta.url));
 const outDir = fileURLToPath(new URL('../dist/', import.meta.url));
 const files = {};
 for (const f of readdirSync(nativeDir)) if (/\.(c|h)$/.test(f)) files[f] = readFileSync(nativeDir + f, 'utf8');
+await generateHeader(); // op / dtype codes from core's backend.ts
+files['tessera_codes.h'] = readFileSync(HEADER_PATH, 'utf8');
 const sources = Object.keys(files).filter((f) => f.endsWith('.c')).sort();
 
 const common = [

@@ -17,6 +17,9 @@ export interface PoolSetup {
   stackTops: readonly number[];
 }
 
+/** Whether workers that finished their last job at `lastEnd` still spin at `now` (ms; they sleep WORKER_SPIN_MS after it). */
+export const workersSpinning = (now: number, lastEnd: number): boolean => now - lastEnd < WORKER_SPIN_MS;
+
 function startWorker(data: Record<string, unknown>): WorkerHandle {
   const wt = nodeBuiltin<{ Worker: new (src: string, o: object) => WorkerHandle & { unref(): void } }>('node:worker_threads');
   if (wt) {
@@ -44,6 +47,11 @@ export class Pool {
   private readonly block = canBlock();
   private started = false;
   private lastEnd = -Infinity;
+  /**
+   * The clock (ms) behind `warm()`. Tests replace it to drive the spin / sleep decision: whether a
+   * job wakes the workers then depends on the clock, never on how fast real threads run.
+   */
+  clock: () => number = () => performance.now();
 
   constructor(readonly size: number, private readonly setup: PoolSetup, private readonly fns: Function[]) {
     this.ctl = new Int32Array(setup.memory.buffer, setup.ctl, 16);
@@ -82,7 +90,7 @@ export class Pool {
    * against 0.75 ms alone).
    */
   warm(): boolean {
-    return performance.now() - this.lastEnd < WORKER_SPIN_MS;
+    return workersSpinning(this.clock(), this.lastEnd);
   }
 
   async whenReady(timeoutMs = 10_000): Promise<boolean> {
@@ -128,7 +136,7 @@ export class Pool {
       done = Atomics.load(ctl, 1);
     }
     Atomics.store(ctl, 10, 0); // closed: a late waker leaves without reading the arguments
-    this.lastEnd = performance.now();
+    this.lastEnd = this.clock();
   }
 
   dispose(): void {

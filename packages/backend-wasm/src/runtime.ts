@@ -1,4 +1,4 @@
-import { BYTES_PER_ELEMENT, type DType, type TensorView } from '@tessera/core';
+import { BYTES_PER_ELEMENT, MAX_DIMS, type TensorView } from '@tessera/core';
 import { Heap } from './heap.js';
 import { createMemory, type Variant } from './module.js';
 import { Pool } from './pool.js';
@@ -11,6 +11,14 @@ export type ParallelFn = (typeof PARALLEL)[number];
 export const PARALLEL_MIN_WORK = 1 << 15;
 /** The same while the workers sleep (Pool.warm): a job must take ~1 ms or more to gain from waking them. */
 export const PARALLEL_COLD_MIN_WORK = 1 << 20;
+
+/**
+ * Whether a row-parallel job of `work` over `total` rows (chunks of `grain`) goes to the pool;
+ * `warm`: the workers still spin after the last job (Pool.warm), so waking them is cheap.
+ */
+export function useThreads(work: number, total: number, grain: number, warm: boolean): boolean {
+  return total > grain && work >= (warm ? PARALLEL_MIN_WORK : PARALLEL_COLD_MIN_WORK);
+}
 
 const WORKER_STACK = 256 * 1024;
 
@@ -61,15 +69,15 @@ export class Runtime {
     return (v.data as number) + v.offset * BYTES_PER_ELEMENT[v.dtype];
   }
 
-  /** Writes the strided-iteration descriptor {nd, shape[12], strides[3][12]} and returns its address. */
+  /** Writes the strided-iteration descriptor {nd, shape[MAX_DIMS], strides[4][MAX_DIMS]} (common.h's Desc) and returns its address. */
   writeDesc(shape: readonly number[], strides: readonly (readonly number[])[]): number {
     const m = this.i32();
     const o = this.desc >> 2;
-    m.fill(0, o, o + 1 + 12 * 5);
+    m.fill(0, o, o + 1 + MAX_DIMS * 5);
     m[o] = shape.length;
     for (let d = 0; d < shape.length; d++) {
       m[o + 1 + d] = shape[d]!;
-      for (let q = 0; q < strides.length; q++) m[o + 13 + q * 12 + d] = strides[q]![d]!;
+      for (let q = 0; q < strides.length; q++) m[o + 1 + MAX_DIMS + q * MAX_DIMS + d] = strides[q]![d]!;
     }
     return this.desc;
   }
@@ -102,8 +110,7 @@ export class Runtime {
 
   /** Run a row-parallel kernel: on the pool when `work` is large enough, else here. */
   parallel(fn: ParallelFn, args: readonly number[], total: number, grain: number, work: number): void {
-    const min = this.pool?.warm() ? PARALLEL_MIN_WORK : PARALLEL_COLD_MIN_WORK;
-    if (this.pool && work >= min && total > grain) this.pool.run(PARALLEL.indexOf(fn), args, total, grain);
+    if (this.pool && useThreads(work, total, grain, this.pool.warm())) this.pool.run(PARALLEL.indexOf(fn), args, total, grain);
     else this.exports[fn](...args, 0, total, 0);
   }
 
@@ -111,6 +118,3 @@ export class Runtime {
     this.pool?.dispose();
   }
 }
-
-/** Element kind codes of the C cast kernel. */
-export const KIND: Readonly<Record<DType, number>> = { float32: 0, float16: 1, bfloat16: 2, int32: 3, int8: 4, uint8: 5, bool: 6 };

@@ -2,7 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as T from '@tessera/core';
 import { OutOfMemoryError, f16ToF32, f32ToF16, f32ToBf16, bf16ToF32 } from '@tessera/core';
 import { createWasmBackend, Heap } from '../src/index.js';
-import { sharedTiling } from '../src/kernels/matmul.js';
+import { matmulPlan, sharedTiling } from '../src/kernels/matmul.js';
+import { PARALLEL_COLD_MIN_WORK, PARALLEL_MIN_WORK, useThreads } from '../src/runtime.js';
+import { workersSpinning } from '../src/pool.js';
+import { WORKER_SPIN_MS } from '../src/worker-source.js';
 
 const wasm2 = createWasmBackend({ threads: 2 });
 const wasm1 = createWasmBackend({ threads: 1 });
@@ -225,25 +228,51 @@ describe('thread cut-over', () => {
     return () => T.tidy(() => T.matmul(a, b).dataSync());
   };
 
-  it('sleeping workers are woken only for jobs worth ~1 ms; spinning ones take smaller jobs', async () => {
+  // The decisions are pure functions of (job size, worker state); the pool's clock is injected, so
+  // nothing here depends on how fast real threads run (a busy machine once failed a timing version).
+  it('sleeping workers are woken only for jobs worth ~1 ms; spinning ones take smaller jobs (pure decisions)', () => {
+    expect(workersSpinning(100, 100 - WORKER_SPIN_MS / 2)).toBe(true);
+    expect(workersSpinning(100, 100 - 2 * WORKER_SPIN_MS)).toBe(false);
+    expect(workersSpinning(100, -Infinity)).toBe(false); // no job yet: asleep
+    const mid = (PARALLEL_MIN_WORK + PARALLEL_COLD_MIN_WORK) / 2;
+    expect(useThreads(mid, 1000, 1, true)).toBe(true);
+    expect(useThreads(mid, 1000, 1, false)).toBe(false);
+    expect(useThreads(PARALLEL_COLD_MIN_WORK, 1000, 1, false)).toBe(true);
+    expect(useThreads(PARALLEL_MIN_WORK - 1, 1000, 1, true)).toBe(false);
+    expect(useThreads(PARALLEL_COLD_MIN_WORK, 64, 64, false)).toBe(false); // one chunk: nothing to split
+    // matmul: 256³ = 2^24 MACs goes to spinning workers only; 1024 x 256 x 256 = 2^26 wakes sleeping ones
+    expect(matmulPlan(1, 256, 256, 256, 2, true)).toEqual({ mode: 3, threads: 2 });
+    expect(matmulPlan(1, 256, 256, 256, 2, false)).toEqual({ mode: 0, threads: 1 });
+    expect(matmulPlan(1, 1024, 256, 256, 2, false)).toEqual({ mode: 3, threads: 2 });
+    expect(matmulPlan(1, 1024, 256, 256, 1, true).threads).toBe(1);
+    expect(matmulPlan(1, 2, 4096, 4096, 2, true)).toEqual({ mode: 1, threads: 2 }); // skinny: split N once large
+    expect(matmulPlan(1, 1, 768, 768, 2, true).threads).toBe(1); // skinny and small: one thread
+  });
+
+  it('a job wakes the pool exactly when the injected clock says the workers spin', async () => {
     await T.setBackend('wasm-k2');
     expect(await wasm2.whenThreadsReady()).toBe(true);
-    const small = mm(256, 256, 256), big = mm(1024, 256, 256); // 2^24 and 2^26 multiply-adds
-    small(); big();
-    await new Promise((r) => setTimeout(r, 20)); // the workers sleep after 0.3 ms
-    let g = generation();
-    small();
-    expect(generation()).toBe(g); // ran on the calling thread
-    big();
-    expect(generation()).toBe(g + 1); // woke the workers
-    let warmRuns = 0; // right after a job the workers still spin: the small product goes to them
-    for (let i = 0; i < 5; i++) {
-      big();
+    const pool = wasm2.rt.pool!;
+    let now = 1000;
+    pool.clock = () => now;
+    try {
+      const small = mm(256, 256, 256), big = mm(1024, 256, 256);
+      let g = generation();
+      big(); // wakes sleeping workers and records its end at `now`
+      expect(generation()).toBe(g + 1);
+      now += WORKER_SPIN_MS * 10; // long after: asleep
       g = generation();
-      small();
-      if (generation() === g + 1) warmRuns++;
+      const want = small();
+      expect(generation()).toBe(g); // ran on the calling thread
+      big();
+      now += WORKER_SPIN_MS / 10; // right after a job: still spinning
+      g = generation();
+      const got = small();
+      expect(generation()).toBe(g + 1); // went to the workers
+      expect(Array.from(got)).toEqual(Array.from(want)); // same result either way
+    } finally {
+      pool.clock = () => performance.now();
     }
-    expect(warmRuns).toBeGreaterThan(0);
   });
 });
 

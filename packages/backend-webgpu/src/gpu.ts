@@ -2,7 +2,8 @@
  * Finding a GPUDevice: `navigator.gpu` in browsers; in Node the npm `webgpu` package (Dawn),
  * imported dynamically only when there is no `navigator.gpu`, so browser bundles stay Node-free.
  */
-import { BackendUnavailableError } from '@tessera/core';
+import { BackendUnavailableError, nodeBuiltin } from '@tessera/core';
+import { VULKAN_HELP, vulkanProblem, type ProbeFs } from './vulkan-probe.js';
 
 export interface AcquiredDevice {
   device: GPUDevice;
@@ -47,6 +48,11 @@ async function findGpu(): Promise<GPU> {
   } catch (e) {
     throw new BackendUnavailableError(`webgpu: the npm package 'webgpu' (Dawn for Node) is not installed: npm i webgpu (${(e as Error).message})`);
   }
+  // Dawn prints native warnings when Vulkan is missing: look first, and fail quietly in our words.
+  const proc = process as { platform?: string; env: Record<string, string | undefined> };
+  const fs = nodeBuiltin<ProbeFs>('node:fs');
+  const problem = !nodeGpu && proc.platform === 'linux' && fs ? vulkanProblem(proc.env, fs) : undefined;
+  if (problem) throw new BackendUnavailableError(`webgpu: no GPU adapter: ${problem}; ${VULKAN_HELP}`);
   // Dawn's GPUBufferUsage / GPUMapMode / ... constants are globals in browsers; provide them.
   for (const [k, v] of Object.entries(mod.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   return (nodeGpu ??= mod.create(NODE_DAWN_FLAGS));
@@ -73,8 +79,8 @@ async function requestDevice(gpu: GPU): Promise<AcquiredDevice> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
     throw new BackendUnavailableError(
-      'webgpu: no GPU adapter. In Node without a GPU install SwiftShader (apt-get install chromium libvulkan1) ' +
-        'and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json',
+      'webgpu: no GPU adapter (the Vulkan driver did not start). Without a GPU, install SwiftShader ' +
+        '(apt-get install chromium libvulkan1) and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json',
     );
   }
   const info = (adapter as { info?: GPUAdapterInfo }).info;

@@ -3,7 +3,7 @@
  * compute pass) that batches many dispatches per submit, a ring of 256-byte uniform slots bound with
  * dynamic offsets (so one pipeline serves every shape), and a pipeline cache keyed by WGSL source.
  */
-import { BackendUnavailableError, OutOfMemoryError } from '@tessera/core';
+import { ArgumentError, BackendUnavailableError, OutOfMemoryError, TesseraError } from '@tessera/core';
 
 /** The webgpu backend's DataId. */
 export class GpuData {
@@ -67,7 +67,7 @@ export class Runtime {
       const isOom = err.constructor?.name === 'GPUOutOfMemoryError';
       this.pendingError ??= isOom
         ? new OutOfMemoryError(`webgpu: out of GPU memory (${err.message}); free tensors or use smaller shapes`)
-        : new Error(`webgpu: ${err.message}`);
+        : new TesseraError('ERR_WEBGPU', `webgpu: the GPU rejected work (${err.message})`);
     });
   }
 
@@ -145,7 +145,7 @@ export class Runtime {
       src.set(bytes);
     }
     if (byteOffset % 4 || byteOffset + src.byteLength > d.buffer.size) {
-      throw new RangeError(`webgpu storage: unaligned or out-of-range write (${bytes.byteLength} bytes at ${byteOffset})`);
+      throw new ArgumentError(`webgpu storage.write: ${bytes.byteLength} bytes at byte offset ${byteOffset} do not fit the ${d.buffer.size}-byte allocation at a 4-byte-aligned offset`);
     }
     this.queue.writeBuffer(d.buffer, byteOffset, src.buffer, src.byteOffset, src.byteLength);
   }

@@ -14,7 +14,7 @@
  * - Async backends (WebGPU) may enqueue work in `run` and finish later: core only reads data back
  *   through `storage.read` / `readSync`.
  */
-import type { DType } from './dtype.js';
+import { DTYPES, type DType } from './dtype.js';
 
 /** A backend's handle to one allocation. Opaque to core. */
 export type DataId = unknown;
@@ -82,7 +82,26 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
 export const REDUCE_OPS = ['sum', 'max', 'min', 'argmax'] as const;
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 
-export type RandomDist = 'uniform' | 'normal' | 'bits' | 'randint';
+export const RANDOM_DISTS = ['uniform', 'normal', 'bits', 'randint'] as const;
+export type RandomDist = (typeof RANDOM_DISTS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Tables shared with native kernels. scripts/gen-native-codes.mjs writes them into
+// native/generated/tessera_codes.h (C and CUDA include it); a test fails when that file is stale.
+
+/** Most dims a strided view may keep after `coalesce`: the size of every backend's view descriptor. */
+export const MAX_DIMS = 8;
+
+const codesOf = <T extends string>(names: readonly T[]): Readonly<Record<T, number>> =>
+  Object.freeze(Object.fromEntries(names.map((n, i) => [n, i])) as Record<T, number>);
+
+/** Native dtype codes: the index in DTYPES. */
+export const DTYPE_CODES: Readonly<Record<DType, number>> = codesOf(DTYPES);
+/** Native op codes: the index in each op list. */
+export const UNARY_CODES: Readonly<Record<UnaryOp, number>> = codesOf(UNARY_OPS);
+export const BINARY_CODES: Readonly<Record<BinaryOp, number>> = codesOf(BINARY_OPS);
+export const REDUCE_CODES: Readonly<Record<ReduceOp, number>> = codesOf(REDUCE_OPS);
+export const RANDOM_DIST_CODES: Readonly<Record<RandomDist, number>> = codesOf(RANDOM_DISTS);
 
 /**
  * Attributes of each op. Inputs (in order) and outputs are described on each entry.

@@ -33,3 +33,4 @@ export {
 export { formatTensor } from './format.js';
 export { numel, contiguousStrides, broadcastShapes, coalesce, type Coalesced } from './layout.js';
 export { nodeBuiltin, defaultThreads } from './platform.js';
+export { rows, coalesceForKernel } from './kernel-utils.js';

@@ -1,4 +1,4 @@
-import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, type DType, type TensorView } from '@tessera/core';
+import { ShapeError, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, type DType, type TensorView } from '@tessera/core';
 import type { CpuData, RawArray } from '../storage.js';
 
 export type { RawArray };
@@ -63,13 +63,9 @@ export function storeFn(dtype: DType): (a: RawArray, i: number, x: number) => vo
 
 /** Shape as [outer, d, inner] of a gather-like operand; core reshapes to exactly this. */
 export function dims3(v: TensorView, op: string): [number, number, number] {
-  if (v.shape.length !== 3) throw new Error(`cpu ${op}: expected a [outer, d, inner] view, got shape [${v.shape.join(', ')}]`);
+  if (v.shape.length !== 3) throw new ShapeError(`cpu ${op}: expected a [outer, d, inner] view, got shape [${v.shape.join(', ')}]`);
   return [v.shape[0], v.shape[1], v.shape[2]];
 }
 
-/** Row length and row count of a contiguous [outer, n] operand (n = last dim). */
-export function rows(x: TensorView): { outer: number; n: number } {
-  const n = x.shape.length ? x.shape[x.shape.length - 1] : 1;
-  const total = sizeOf(x.shape);
-  return { outer: n === 0 ? sizeOf(x.shape.slice(0, -1)) : total / n, n };
-}
+/** Row length and row count of a contiguous [outer, n] operand (n = last dim): core's one definition. */
+export { rows } from '@tessera/core';

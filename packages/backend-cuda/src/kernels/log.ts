@@ -1,5 +1,5 @@
 import { defineKernel } from '@tessera/core';
 import type { CudaBackend } from '../cuda-backend.js';
-import { FLOATS, UNARY, runUnary } from '../util/ops.js';
+import { FLOATS, runUnary } from '../util/ops.js';
 
-export default defineKernel<'log', CudaBackend>('log', { dtypes: FLOATS, run: (args) => runUnary(args, UNARY.log) });
+export default defineKernel<'log', CudaBackend>('log', { dtypes: FLOATS, run: (args) => runUnary(args, 'log') });

@@ -1,11 +1,11 @@
 import { defineKernel } from '@tessera/core';
 import type { CudaBackend } from '../cuda-backend.js';
-import { DT, FLOATS, addr, rows } from '../util/ops.js';
+import { DTYPE_CODES, FLOATS, addr, rows } from '../util/ops.js';
 
 export default defineKernel<'logSoftmax', CudaBackend>('logSoftmax', {
   dtypes: FLOATS,
   run: ({ backend: { native }, inputs: [x], outputs: [y] }) => {
-    const [outer, n] = rows(x!);
-    native.softmax(DT[x!.dtype], true, addr(x!), addr(y!), outer, n);
+    const { outer, n } = rows(x!);
+    native.softmax(DTYPE_CODES[x!.dtype], true, addr(x!), addr(y!), outer, n);
   },
 });

@@ -1,6 +1,6 @@
 import { defineKernel } from '@tessera/core';
 import type { CudaBackend } from '../cuda-backend.js';
-import { FLOATS_I32, BINARY, runBinary } from '../util/ops.js';
+import { FLOATS_I32, runBinary } from '../util/ops.js';
 
 // int32 add / sub / mul wrap modulo 2^32 (unsigned arithmetic in the kernel).
-export default defineKernel<'mul', CudaBackend>('mul', { dtypes: FLOATS_I32, run: (args) => runBinary(args, BINARY.mul) });
+export default defineKernel<'mul', CudaBackend>('mul', { dtypes: FLOATS_I32, run: (args) => runBinary(args, 'mul') });

@@ -1,5 +1,5 @@
 import { defineKernel } from '@tessera/core';
 import type { CudaBackend } from '../cuda-backend.js';
-import { FLOATS, BINARY, runBinary } from '../util/ops.js';
+import { FLOATS, runBinary } from '../util/ops.js';
 
-export default defineKernel<'pow', CudaBackend>('pow', { dtypes: FLOATS, run: (args) => runBinary(args, BINARY.pow) });
+export default defineKernel<'pow', CudaBackend>('pow', { dtypes: FLOATS, run: (args) => runBinary(args, 'pow') });

@@ -1,7 +1,6 @@
-import { defineKernel } from '@tessera/core';
+import { defineKernel, numel } from '@tessera/core';
 import type { WasmBackend } from '../wasm-backend.js';
 import { FLOAT32 } from '../util/ops.js';
-import { numel } from '../util/strided.js';
 
 export default defineKernel<'adamw', WasmBackend>('adamw', {
   dtypes: FLOAT32,

@@ -1,5 +1,5 @@
 import { defineKernel } from '@tessera/core';
 import type { WasmBackend } from '../wasm-backend.js';
-import { F32_I32, BINARY, runBinary } from '../util/ops.js';
+import { F32_I32, runBinary } from '../util/ops.js';
 
-export default defineKernel<'lt', WasmBackend>('lt', { dtypes: F32_I32, run: (args) => runBinary(args, BINARY.lt) });
+export default defineKernel<'lt', WasmBackend>('lt', { dtypes: F32_I32, run: (args) => runBinary(args, 'lt') });

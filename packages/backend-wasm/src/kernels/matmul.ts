@@ -55,6 +55,26 @@ export function sharedTiling(M: number, N: number, K: number, threads: number): 
   return { nb, tm, tn, tail, tm2 };
 }
 
+export interface MatmulPlan {
+  /** 3: shared packed B + dynamic tiles; 2: split the batch; 0: split M rows; 1: split N (skinny M). */
+  mode: 0 | 1 | 2 | 3;
+  threads: number;
+}
+
+/**
+ * How a [batch, M, K] x [batch, K, N] product runs on `pool` threads; `warm`: the workers still spin
+ * (Pool.warm). One big product: shared packed B + dynamic tiles; else split the batch when it feeds
+ * every thread, else M rows (tiles of 4), or N for skinny M.
+ */
+export function matmulPlan(batch: number, M: number, N: number, K: number, pool: number, warm: boolean): MatmulPlan {
+  const macs = batch * M * N * K;
+  const minMacs = warm ? THREAD_MIN_MACS : COLD_THREAD_MIN_MACS;
+  const shared = batch === 1 && M >= 8 * pool && K > 0 && pool > 1 && macs >= minMacs;
+  const mode = shared ? 3 : batch >= pool * 2 || (batch >= pool && M * N * K < 1 << 21) ? 2 : M >= 8 * pool ? 0 : 1;
+  const threads = macs >= (mode === 1 ? Math.max(SKINNY_THREAD_MIN_MACS, minMacs) : minMacs) ? pool : 1;
+  return { mode, threads };
+}
+
 // transA / transB need no branch: the C GEMM packs from any row / column strides.
 export default defineKernel<'matmul', WasmBackend>('matmul', {
   dtypes: FLOAT32,
@@ -62,13 +82,7 @@ export default defineKernel<'matmul', WasmBackend>('matmul', {
     const [batch, M, K] = a!.shape as [number, number, number];
     const N = b!.shape[2]!;
     if (batch * M * N === 0) return;
-    const pool = rt.pool ? rt.threads : 1, macs = batch * M * N * K;
-    const minMacs = rt.pool?.warm() ? THREAD_MIN_MACS : COLD_THREAD_MIN_MACS;
-    // one big product: shared packed B + dynamic tiles; else split the batch when it feeds every
-    // thread, else M rows (tiles of 4), or N for skinny M
-    const shared = batch === 1 && M >= 8 * pool && K > 0 && pool > 1 && macs >= minMacs;
-    const mode = shared ? 3 : batch >= pool * 2 || (batch >= pool && M * N * K < 1 << 21) ? 2 : M >= 8 * pool ? 0 : 1;
-    const threads = macs >= (mode === 1 ? Math.max(SKINNY_THREAD_MIN_MACS, minMacs) : minMacs) ? pool : 1;
+    const { mode, threads } = matmulPlan(batch, M, N, K, rt.pool ? rt.threads : 1, rt.pool?.warm() ?? false);
     const [total, grain] = mode === 3 ? [threads, 1] : mode === 2 ? [batch, 1] : mode === 0 ? [M, 4] : [N, 8];
     const [scratch, stride] = rt.threadScratch(rt.exports.gemm_scratch_bytes());
     let packb = 0, tiling: SharedTiling = { nb: 0, tm: 0, tn: 0, tail: 0, tm2: MR };

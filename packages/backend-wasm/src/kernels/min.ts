@@ -1,5 +1,5 @@
 import { defineKernel } from '@tessera/core';
 import type { WasmBackend } from '../wasm-backend.js';
-import { F32_I32, REDUCE, runReduce } from '../util/ops.js';
+import { F32_I32, runReduce } from '../util/ops.js';
 
-export default defineKernel<'min', WasmBackend>('min', { dtypes: F32_I32, run: (args) => runReduce(args, REDUCE.min) });
+export default defineKernel<'min', WasmBackend>('min', { dtypes: F32_I32, run: (args) => runReduce(args, 'min') });

@@ -1,5 +1,5 @@
 import { defineKernel } from '@tessera/core';
 import type { WasmBackend } from '../wasm-backend.js';
-import { FLOAT32, UNARY, runUnary } from '../util/ops.js';
+import { FLOAT32, runUnary } from '../util/ops.js';
 
-export default defineKernel<'tanh', WasmBackend>('tanh', { dtypes: FLOAT32, run: (args) => runUnary(args, UNARY.tanh) });
+export default defineKernel<'tanh', WasmBackend>('tanh', { dtypes: FLOAT32, run: (args) => runUnary(args, 'tanh') });

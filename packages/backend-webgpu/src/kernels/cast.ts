@@ -10,5 +10,5 @@ import { convert } from '../util/wgsl.js';
 export default defineKernel('cast', {
   dtypes: DTYPES,
   run: ({ backend, inputs: [x], outputs: [y] }) =>
-    runElementwise(backend, { inputs: [x!], output: y!, expr: convert('a', x!.dtype, y!.dtype) }),
+    runElementwise(backend, { op: 'cast', inputs: [x!], output: y!, expr: convert('a', x!.dtype, y!.dtype) }),
 });

@@ -1,4 +1,4 @@
 import { defineKernel } from '@tessera/core';
 import { binary } from '../util/elementwise.js';
 
-export default defineKernel('eq', { dtypes: ['float32', 'int32'], run: binary('select(0, 1, a == b)') });
+export default defineKernel('eq', { dtypes: ['float32', 'int32'], run: binary('eq', 'select(0, 1, a == b)') });

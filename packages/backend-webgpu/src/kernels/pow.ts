@@ -21,4 +21,4 @@ fn pow_(a: f32, b: f32) -> f32 {
 }
 `;
 
-export default defineKernel('pow', { dtypes: ['float32'], run: binary('pow_(a, b)', POW) });
+export default defineKernel('pow', { dtypes: ['float32'], run: binary('pow', 'pow_(a, b)', POW) });

@@ -1,4 +1,4 @@
 import { defineKernel } from '@tessera/core';
 import { unary } from '../util/elementwise.js';
 
-export default defineKernel('rsqrt', { dtypes: ['float32'], run: unary('inverseSqrt(a)') });
+export default defineKernel('rsqrt', { dtypes: ['float32'], run: unary('rsqrt', 'inverseSqrt(a)') });

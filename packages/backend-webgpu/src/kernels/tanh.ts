@@ -2,4 +2,4 @@ import { defineKernel } from '@tessera/core';
 import { TANH } from '../util/math.js';
 import { unary } from '../util/elementwise.js';
 
-export default defineKernel('tanh', { dtypes: ['float32'], run: unary('tanh_(a)', TANH) });
+export default defineKernel('tanh', { dtypes: ['float32'], run: unary('tanh', 'tanh_(a)', TANH) });

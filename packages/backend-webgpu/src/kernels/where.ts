@@ -6,5 +6,5 @@ import { valueType } from '../util/wgsl.js';
 export default defineKernel('where', {
   dtypes: ['float32', 'int32'],
   run: ({ backend, inputs: [cond, a, b], outputs: [y] }) =>
-    runElementwise(backend, { inputs: [cond!, a!, b!], output: y!, expr: `select(c, b, a != ${valueType(cond!.dtype) === 'f32' ? '0.0' : '0'})` }),
+    runElementwise(backend, { op: 'where', inputs: [cond!, a!, b!], output: y!, expr: `select(c, b, a != ${valueType(cond!.dtype) === 'f32' ? '0.0' : '0'})` }),
 });

@@ -2,33 +2,17 @@
  * One generated kernel for every elementwise op over strided views: shapes, strides and offsets
  * travel in the uniform slot, so the pipeline depends only on the op and the dtypes.
  */
-import type { DType, KernelArgs, TensorView } from '@tessera/core';
+import { coalesceForKernel, type DType, type KernelArgs, type TensorView } from '@tessera/core';
 import type { WebGpuBackend } from '../webgpu-backend.js';
 import type { GpuData } from '../runtime.js';
 import { CONVERSIONS, LINEAR_ID, MAIN_256, UNIFORMS, bindings, grid, loader, storeElem, storer } from './wgsl.js';
 
-const MAXD = 8;
-
-/** Drop size-1 dims and merge dims that are contiguous in every view (usually down to one). */
-export function collapse(shape: readonly number[], strides: (readonly number[])[]): [number[], number[][]] {
-  const sh: number[] = [], st: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = sh.length - 1;
-    if (last >= 0 && strides.every((s, t) => st[t]![last] === s[d]! * shape[d]!)) {
-      sh[last]! *= shape[d]!;
-      strides.forEach((s, t) => (st[t]![last] = s[d]!));
-    } else {
-      sh.push(shape[d]!);
-      strides.forEach((s, t) => st[t]!.push(s[d]!));
-    }
-  }
-  return [sh, st];
-}
 
 export const gpu = (v: TensorView): GpuData => v.data as GpuData;
 
 export interface ElementwiseSpec {
+  /** The op, for errors. */
+  op: string;
   inputs: readonly TensorView[];
   output: TensorView;
   /** WGSL expression of the loaded values `a`, `b`, `c` giving the output's value type. */
@@ -43,8 +27,8 @@ export function runElementwise(backend: WebGpuBackend, spec: ElementwiseSpec): v
   const { inputs, output: y } = spec;
   const n = y.shape.reduce((p, s) => p * s, 1);
   if (n === 0) return;
-  const [shape, strides] = collapse(y.shape, [y.strides, ...inputs.map((x) => x.strides)]);
-  if (shape.length > MAXD) throw new Error(`webgpu: elementwise views of more than ${MAXD} non-mergeable dims are not supported`);
+  // uniform slots hold MAX_DIMS (8) dims: shape at u[8..15], strides at u[16 + 8 t + d]
+  const { shape, strides } = coalesceForKernel(`webgpu ${spec.op}`, y.shape, [y.strides, ...inputs.map((x) => x.strides)]);
   const names = ['a', 'b', 'c'];
   let code = UNIFORMS + CONVERSIONS + bindings(inputs.map((_, i) => [`X${i}`, 'u32']), [['Y', storeElem(y.dtype)]]);
   inputs.forEach((x, i) => (code += loader(`ld${i}`, `X${i}`, x.dtype)));
@@ -80,13 +64,13 @@ export function runElementwise(backend: WebGpuBackend, spec: ElementwiseSpec): v
 }
 
 /** A unary kernel body: `expr` of `a`. */
-export function unary(expr: string, fns = '') {
+export function unary(op: string, expr: string, fns = '') {
   return ({ backend, inputs: [x], outputs: [y] }: KernelArgs<any, WebGpuBackend>): void =>
-    runElementwise(backend, { inputs: [x!], output: y!, expr, fns });
+    runElementwise(backend, { op, inputs: [x!], output: y!, expr, fns });
 }
 
 /** A binary kernel body: `expr` of `a` and `b` (a per-dtype choice when it differs). */
-export function binary(expr: string | ((d: DType) => string), fns = '') {
+export function binary(op: string, expr: string | ((d: DType) => string), fns = '') {
   return ({ backend, inputs: [a, b], outputs: [y] }: KernelArgs<any, WebGpuBackend>): void =>
-    runElementwise(backend, { inputs: [a!, b!], output: y!, expr: typeof expr === 'string' ? expr : expr(a!.dtype), fns });
+    runElementwise(backend, { op, inputs: [a!, b!], output: y!, expr: typeof expr === 'string' ? expr : expr(a!.dtype), fns });
 }

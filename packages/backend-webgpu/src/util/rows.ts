@@ -1,17 +1,13 @@
 /** Row-wise kernels over a contiguous [outer, n] input: one workgroup per row. */
-import type { DType, TensorView } from '@tessera/core';
+import type { DType } from '@tessera/core';
 import type { WebGpuBackend } from '../webgpu-backend.js';
 import type { GpuData } from '../runtime.js';
 import { grid } from './wgsl.js';
 
 export const BYTES: Record<DType, number> = { float32: 4, int32: 4, float16: 2, bfloat16: 2, int8: 1, uint8: 1, bool: 1 };
 
-/** Rows and row length of a view whose last axis is reduced. */
-export function rows(x: TensorView): { outer: number; n: number } {
-  const n = x.shape.length ? x.shape[x.shape.length - 1]! : 1;
-  const outer = x.shape.slice(0, -1).reduce((p, s) => p * s, 1);
-  return { outer, n };
-}
+/** Rows and row length of a view whose last axis is reduced: core's one definition. */
+export { rows } from '@tessera/core';
 
 /**
  * Threads per row. Short rows get one 32-wide workgroup: a 256-wide one spends most of its time
