@@ -2,26 +2,25 @@
  * Reverse-mode autograd. Ops attach a node whose backward comes from the rule table in
  * gradients.ts (one VJP per op, written with core ops, so every backend gets gradients).
  */
-import { keep, tidy, track } from './engine.js';
-import { GradError, TesseraError } from './errors.js';
+import { engineState as S, isTensor, keep, tidy, track } from './engine.js';
+import { ArgumentError, DisposedError, GradError, TesseraError } from './errors.js';
+import { describe } from './format.js';
 import { Tensor } from './tensor.js';
 import { RULES, type GradContext } from './gradients.js';
 import type { OpAttrs, OpName } from './backend.js';
 
-let enabled = true;
-
 export function isGradEnabled(): boolean {
-  return enabled;
+  return S.gradEnabled;
 }
 
 /** Run `fn` without recording gradients. */
 export function noGrad<T>(fn: () => T): T {
-  const prev = enabled;
-  enabled = false;
+  const prev = S.gradEnabled;
+  S.gradEnabled = false;
   try {
     return fn();
   } finally {
-    enabled = prev;
+    S.gradEnabled = prev;
   }
 }
 
@@ -29,7 +28,7 @@ export type GradOp = keyof typeof RULES;
 
 /** Record `output = op(inputs)` in the graph when any input requires a gradient. */
 export function attach<T extends Tensor>(op: GradOp, inputs: readonly Tensor[], output: T, attrs: object = {}): T {
-  if (!enabled || !inputs.some((t) => t.requiresGrad)) return output;
+  if (!S.gradEnabled || !inputs.some((t) => t.requiresGrad)) return output;
   const rule = RULES[op] as (g: Tensor, ctx: GradContext<object>) => (Tensor | null)[];
   const ctx: GradContext<object> = { inputs, output, attrs };
   output.markRequiresGrad({ op, inputs: [...inputs], backward: (g) => rule(g, ctx) });
@@ -55,11 +54,38 @@ function topoOrder(root: Tensor): Tensor[] {
  * Back-propagate from `root` and accumulate into `.grad` of every leaf that requires a gradient.
  * The graph is freed afterwards unless `retainGraph`.
  */
-export function backward(root: Tensor, gradient?: Tensor, opts: { retainGraph?: boolean } = {}): void {
+export interface BackwardOptions { retainGraph?: boolean }
+
+/**
+ * The forms PyTorch users write: backward(), backward(gradient), backward(gradient, retainGraph)
+ * (torch's positional retain_graph), backward({ retainGraph }), backward(gradient, { retainGraph }).
+ */
+function backwardArgs(gradient: unknown, opts: unknown): { gradient?: Tensor; retainGraph: boolean } {
+  let g = gradient, o = opts;
+  if (g !== undefined && g !== null && !isTensor(g) && typeof g === 'object' && o === undefined) { o = g; g = undefined; }
+  if (g !== undefined && g !== null && !isTensor(g)) {
+    throw new GradError(`backward: argument 'gradient' must be a Tensor of the output's shape (or omitted for one-element outputs), got ${describe(g)}`);
+  }
+  if (typeof o === 'boolean') return { gradient: (g ?? undefined) as Tensor | undefined, retainGraph: o };
+  if (o === undefined || o === null) return { gradient: (g ?? undefined) as Tensor | undefined, retainGraph: false };
+  if (typeof o !== 'object') throw new GradError(`backward: argument 'options' must be { retainGraph?: boolean } or a boolean, got ${describe(o)}`);
+  for (const k of Object.keys(o)) {
+    if (k !== 'retainGraph') throw new ArgumentError(`backward: unknown option '${k}' (allowed: retainGraph)`);
+  }
+  const r = (o as BackwardOptions).retainGraph;
+  if (r !== undefined && typeof r !== 'boolean') throw new GradError(`backward: option 'retainGraph' must be a boolean, got ${describe(r)}`);
+  return { gradient: (g ?? undefined) as Tensor | undefined, retainGraph: r ?? false };
+}
+
+export function backward(root: Tensor, gradientArg?: Tensor | BackwardOptions, optsArg?: BackwardOptions | boolean): void {
+  if (!isTensor(root)) throw new GradError(`backward: argument 'root' must be a Tensor, got ${describe(root)}`);
+  const { gradient, retainGraph } = backwardArgs(gradientArg, optsArg);
+  const opts = { retainGraph };
+  if (root.isDisposed) throw new DisposedError('backward: the output tensor was used after dispose()');
   if (!root.requiresGrad) {
     throw new GradError('backward: this tensor does not require a gradient (no input had requiresGrad = true)');
   }
-  if (!gradient && root.size !== 1) {
+  if (!gradient && root.shape.reduce((a, b) => a * b, 1) !== 1) {
     throw new GradError(`backward: a gradient can be implied only for one-element outputs; pass one of shape [${root.shape}]`);
   }
   if (gradient && gradient.shape.join() !== root.shape.join()) {

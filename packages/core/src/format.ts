@@ -67,3 +67,37 @@ function numberFormatter(dtype: string, values: ArrayLike<number>): (x: number) 
     return x.toFixed(4);
   };
 }
+
+const MAX_ITEMS = 4;
+const MAX_STRING = 40;
+
+/**
+ * A short, bounded description of any value for error messages: a tensor as `Tensor[4, 3] float32`,
+ * arrays and objects by their first few items, long strings cut. Never serialises whole objects.
+ */
+export function describe(value: unknown, depth = 0): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'undefined': return 'undefined';
+    case 'number': case 'boolean': case 'bigint': return String(value);
+    case 'string': return JSON.stringify(value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value);
+    case 'symbol': return value.toString();
+    case 'function': return `function ${(value as { name?: string }).name || '(anonymous)'}`;
+  }
+  const o = value as Record<PropertyKey, unknown>;
+  if (o[Symbol.for('@tessera/core/tensor')] === true) {
+    const t = value as Tensor;
+    return `Tensor[${t.shape.join(', ')}] ${t.dtype}${t.isDisposed ? ' (disposed)' : ''}`;
+  }
+  if (depth >= 2) return Array.isArray(value) ? `array(${value.length})` : (o.constructor as { name?: string } | undefined)?.name ?? 'object';
+  if (Array.isArray(value)) {
+    const items = value.slice(0, MAX_ITEMS).map((v) => describe(v, depth + 1));
+    return `[${items.join(', ')}${value.length > MAX_ITEMS ? `, … ${value.length - MAX_ITEMS} more` : ''}]`;
+  }
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length ?? value.byteLength})`;
+  const name = (o.constructor as { name?: string } | undefined)?.name;
+  if (name && name !== 'Object') return name;
+  const keys = Object.keys(o);
+  const shown = keys.slice(0, MAX_ITEMS).map((k) => `${k}: ${describe(o[k], depth + 1)}`);
+  return `{${shown.join(', ')}${keys.length > MAX_ITEMS ? ', …' : ''}}`;
+}

@@ -9,7 +9,8 @@ export * from './dtype.js';
 export * from './backend.js';
 export { Tensor, type NestedArray, type GradNode } from './tensor.js';
 export {
-  registerBackend, setBackend, getBackend, listBackends, initBackend, ready, tidy, keep, memory,
+  registerBackend, setBackend, getBackend, listBackends, initBackend, ready, tidy, keep, memory, isTensor,
+  assertLive, checkAllocation,
 } from './engine.js';
 export { backward, noGrad, grad, valueAndGrad, isGradEnabled } from './autograd.js';
 export { RULES as gradientRules } from './gradients.js';
@@ -30,7 +31,7 @@ export {
   softmax, logSoftmax, layerNorm, rmsNorm, gelu, crossEntropy, dropout, scaledDotProductAttention,
   adamwUpdate, type CrossEntropyOptions, type AttentionOptions, type AdamWOptions,
 } from './ops/nn.js';
-export { formatTensor } from './format.js';
+export { formatTensor, describe } from './format.js';
 export { numel, contiguousStrides, broadcastShapes, coalesce, type Coalesced } from './layout.js';
 export { nodeBuiltin, defaultThreads } from './platform.js';
 export { rows, coalesceForKernel } from './kernel-utils.js';

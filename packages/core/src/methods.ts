@@ -13,13 +13,11 @@ import { matmul } from './ops/linalg.js';
 import { softmax, logSoftmax, gelu } from './ops/nn.js';
 import { storageView } from './dtype.js';
 
-type Operand = E.Operand;
-type Axis = R.Axis;
 
 const P = Tensor.prototype as unknown as Record<string, unknown>;
-const self1 = (f: (x: Tensor, ...a: any[]) => unknown) => function (this: Tensor, ...a: unknown[]) { return f(this, ...a); };
+const self1 = (f: (x: Tensor, ...a: never[]) => unknown) => function (this: Tensor, ...a: unknown[]) { return f(this, ...(a as never[])); };
 
-const forwarded: Record<string, (x: Tensor, ...a: any[]) => unknown> = {
+const forwarded: Record<string, (x: Tensor, ...a: never[]) => unknown> = {
   add: E.add, sub: E.sub, mul: E.mul, div: E.div, pow: E.pow, maximum: E.maximum, minimum: E.minimum,
   lt: E.lt, le: E.le, gt: E.gt, ge: E.ge, eq: E.eq, ne: E.ne, logicalNot: E.logicalNot,
   neg: E.neg, exp: E.exp, log: E.log, sqrt: E.sqrt, rsqrt: E.rsqrt, sin: E.sin, cos: E.cos, tanh: E.tanh,
@@ -36,7 +34,7 @@ const forwarded: Record<string, (x: Tensor, ...a: any[]) => unknown> = {
 };
 for (const [name, f] of Object.entries(forwarded)) P[name] = self1(f);
 
-P.backward = function (this: Tensor, gradient?: Tensor, opts?: { retainGraph?: boolean }) {
+P.backward = function (this: Tensor, gradient?: Tensor | { retainGraph?: boolean }, opts?: { retainGraph?: boolean } | boolean) {
   backward(this, gradient, opts);
 };
 

@@ -1,6 +1,6 @@
 import { BYTES_PER_ELEMENT, isFloat, storageView, toNumbers, type DType, type StorageArray } from './dtype.js';
 import {
-  contiguousRaw, nameOf, onTensorCreated, onTensorDisposed, release, retain, keep, viewOf, type Storage,
+  engineState, contiguousRaw, nameOf, onTensorCreated, onTensorDisposed, release, retain, keep, viewOf, type Storage,
 } from './engine.js';
 import { ArgumentError, DTypeError, GradError, ShapeError, SyncReadError } from './errors.js';
 import { formatTensor } from './format.js';
@@ -8,7 +8,6 @@ import { isContiguous, numel, type Layout } from './layout.js';
 import type { Operand } from './ops/elementwise.js';
 import type { Axis } from './ops/reduce.js';
 
-let nextId = 0;
 
 /** A node of the autograd graph: the op that made a tensor and how to send gradients back. */
 export interface GradNode {
@@ -20,7 +19,7 @@ export interface GradNode {
 
 /** An n-d array on one backend. Movement ops are views sharing `storage`. */
 export class Tensor {
-  readonly id = nextId++;
+  readonly id = engineState.nextTensorId++;
   readonly shape: number[];
   readonly strides: number[];
   readonly offset: number;
@@ -99,7 +98,8 @@ export class Tensor {
   declare chunk: (chunks: number, dim?: number) => Tensor[];
   /** A tensor sharing this one's data, cut from the autograd graph. */
   declare detach: () => Tensor;
-  declare backward: (gradient?: Tensor, opts?: { retainGraph?: boolean }) => void;
+  /** backward(), backward(gradient), backward(gradient, retainGraph), backward({ retainGraph }). */
+  declare backward: (gradient?: Tensor | { retainGraph?: boolean }, opts?: { retainGraph?: boolean } | boolean) => void;
   declare zerosLike: () => Tensor;
   declare onesLike: () => Tensor;
   declare fullLike: (value: number) => Tensor;
@@ -243,6 +243,9 @@ export class Tensor {
     return formatTensor(this, values);
   }
 }
+
+// Recognised across copies of core (an ESM and a CJS build in one process): see isTensor().
+Object.defineProperty(Tensor.prototype, Symbol.for('@tessera/core/tensor'), { value: true }); // = TENSOR_BRAND (not imported: an import cycle)
 
 export type NestedArray = number | boolean | NestedArray[];
 

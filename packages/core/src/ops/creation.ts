@@ -1,6 +1,6 @@
 import type { Backend, RandomDist } from '../backend.js';
 import { assertDType, fromNumbers, isFloat, type DType, type StorageArray } from '../dtype.js';
-import { backendSync, dispatch, emptyTensor, getBackend } from '../engine.js';
+import { backendSync, dispatch, emptyTensor, getBackend, sharedGenerator } from '../engine.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { checkShape, fmt, numel } from '../layout.js';
 import { Tensor } from '../tensor.js';
@@ -155,7 +155,7 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
 // ---- random: counter-based Philox, so a seed gives the same bits on every backend ----
 
 const DEFAULT_SEED = 67280421310721;
-const generator = { seed: DEFAULT_SEED, offset: 0 };
+const generator = sharedGenerator({ seed: DEFAULT_SEED, offset: 0 }); // one stream per process, whichever copy of core asks
 
 /** Seed the global generator (like torch.manual_seed). */
 export function manualSeed(seed: number): void {
