@@ -2,23 +2,13 @@
  * Test-side WebGPU discovery: point Dawn at SwiftShader when chromium ships it, and say why when
  * no adapter exists (tests then skip with that reason; TESSERA_REQUIRE_WEBGPU=1 makes it a failure).
  */
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { prepareWebGpuEnv, SWIFTSHADER_ICD } from '../../../test-utils/webgpu-env.js';
 
-export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+export { SWIFTSHADER_ICD };
+export const prepareEnv = prepareWebGpuEnv;
 
-export function prepareEnv(): void {
-  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  if (!process.env.XDG_RUNTIME_DIR) {
-    const dir = join(tmpdir(), `tessera-xdg-${process.getuid?.() ?? 0}`);
-    mkdirSync(dir, { recursive: true });
-    chmodSync(dir, 0o700);
-    process.env.XDG_RUNTIME_DIR = dir;
-  }
-}
-
-let probed: unknown;
+// Kept alive for the whole run: tearing Dawn's instance down and creating another can crash it.
+export let probed: unknown;
 
 /** null when a WebGPU adapter is available, else the reason tests skip. */
 export async function webgpuUnavailable(): Promise<string | null> {

@@ -35,3 +35,4 @@ export { formatTensor, describe } from './format.js';
 export { numel, contiguousStrides, broadcastShapes, coalesce, type Coalesced } from './layout.js';
 export { nodeBuiltin, defaultThreads } from './platform.js';
 export { rows, coalesceForKernel } from './kernel-utils.js';
+export { sliceAssign } from './ops/inplace.js';

@@ -1,0 +1,63 @@
+/** Inputs and outputs shared by the decoder families, and their checks. */
+import { crossEntropy, Tensor } from '@tessera/core';
+
+const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
+import type { KVCache } from '../cache.js';
+import { NnError } from '../errors.js';
+
+export interface DecoderInputs {
+  /** int32 [batch, seq] */
+  inputIds: Tensor;
+  /** 1 = token, 0 = padding; [batch, seq] — with a cache, [batch, cached + seq]. */
+  attentionMask?: Tensor;
+  /** int32 [batch, seq]; default cumsum(mask) - 1 (pads 1), or past .. past + seq - 1. */
+  positionIds?: Tensor;
+  cache?: KVCache;
+  /** int32 [batch, seq]: next-token targets (shifted inside, -100 ignored) as HF. */
+  labels?: Tensor;
+}
+
+export interface CausalLMOutput { logits: Tensor; lastHiddenState: Tensor; loss?: Tensor }
+
+const KEYS = new Set(['inputIds', 'attentionMask', 'positionIds', 'cache', 'labels']);
+
+function intTensor(where: string, name: string, t: unknown, shape?: readonly number[]): asserts t is Tensor {
+  if (!isTensor(t)) throw new NnError(`${where}: ${name} must be an int32 Tensor [batch, seq], got ${t === null ? 'null' : typeof t}`, 'ERR_ARGUMENT');
+  if (t.dtype !== 'int32' && t.dtype !== 'int8' && t.dtype !== 'uint8' && t.dtype !== 'bool') {
+    throw new NnError(`${where}: ${name} must hold integers (int32), got ${t.dtype}`, 'ERR_DTYPE');
+  }
+  if (t.ndim !== 2) throw new NnError(`${where}: ${name} must be [batch, seq], got shape [${t.shape.join(', ')}]`, 'ERR_SHAPE');
+  if (shape && t.shape.join() !== shape.join()) {
+    throw new NnError(`${where}: ${name} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`, 'ERR_SHAPE');
+  }
+}
+
+/** Validate decoder inputs (shapes, dtypes, unknown keys, positions in range). */
+export function checkInputs(where: string, inputs: DecoderInputs, maxPositions?: number): DecoderInputs {
+  if (!inputs || typeof inputs !== 'object' || isTensor(inputs)) {
+    throw new NnError(`${where}: takes an object { inputIds, attentionMask?, positionIds?, cache?, labels? }`, 'ERR_ARGUMENT');
+  }
+  for (const k of Object.keys(inputs)) {
+    if (!KEYS.has(k)) throw new NnError(`${where}: unknown input '${k}' (known: ${[...KEYS].join(', ')})`, 'ERR_ARGUMENT');
+  }
+  intTensor(where, 'inputIds', inputs.inputIds);
+  const [B, T] = inputs.inputIds.shape as [number, number];
+  if (T === 0) throw new NnError(`${where}: inputIds has no positions`, 'ERR_SHAPE');
+  const past = inputs.cache?.length ?? 0;
+  if (inputs.attentionMask !== undefined) intTensor(where, 'attentionMask', inputs.attentionMask, [B, past + T]);
+  if (inputs.positionIds !== undefined) intTensor(where, 'positionIds', inputs.positionIds, [B, T]);
+  if (inputs.labels !== undefined) intTensor(where, 'labels', inputs.labels, [B, T]);
+  if (maxPositions !== undefined && past + T > maxPositions) {
+    throw new NnError(`${where}: ${past + T} positions exceed the model's ${maxPositions}`, 'ERR_ARGUMENT');
+  }
+  return inputs;
+}
+
+/** Mean next-token cross-entropy: logits[:, :-1] against labels[:, 1:], -100 ignored. */
+export function shiftedLoss(logits: Tensor, labels: Tensor): Tensor {
+  const [B, T, V] = logits.shape as [number, number, number];
+  if (T < 2) throw new NnError('shiftedLoss: labels need at least 2 positions for a next-token loss', 'ERR_SHAPE');
+  const l = logits.slice(1, 0, T - 1).reshape([B * (T - 1), V]);
+  const y = labels.slice(1, 1, T).reshape([B * (T - 1)]);
+  return crossEntropy(l, y.dtype === 'int32' ? y : y.to('int32'), { ignoreIndex: -100 });
+}

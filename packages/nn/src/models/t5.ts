@@ -1,0 +1,552 @@
+/**
+ * T5 / FLAN-T5 (HF `T5Model`, `T5ForConditionalGeneration`): field names are the checkpoint's keys
+ * (`shared`, `encoder.block.N.layer.0.SelfAttention.q`, ...), so `stateDict()` gives HF names.
+ * T5 specifics: RMSNorm without mean or bias, no 1/sqrt(d) attention scaling, relative position
+ * bias from block 0 of each stack reused by the later blocks, none in cross-attention, and the tied
+ * LM head fed with `hidden * d_model ** -0.5`.
+ */
+import {
+  add, cat, crossEntropy, dropout, eq, full, gelu, manualSeed, matmul, mul, relu,
+  scaledDotProductAttention, sub, tensor, transpose, where, cast, type Tensor,
+} from '@tessera/core';
+import { t5PositionBias } from '../positional/t5-relative-bias.js';
+import { ConfigError, NnError } from '../errors.js';
+import { Module } from '../module.js';
+import { loadPretrained, PreTrainedModel, type FromPretrainedOptions } from '../io/pretrained.js';
+import { registerFamily } from '../auto.js';
+import { normalInit, t5Init } from '../init.js';
+import { Linear } from '../layers/linear.js';
+import { RMSNorm } from '../layers/norm.js';
+import { Embedding } from '../layers/embedding.js';
+import { Weights } from '../weights.js';
+import { KVCache } from '../cache.js';
+
+// ---------------------------------------------------------------------------------------------
+// Config
+
+export type T5FeedForwardProj = 'relu' | 'gated-gelu' | 'gated-relu' | 'gelu';
+
+/** HF `T5Config` field names and defaults (t5-small's). */
+export interface T5ConfigDict {
+  vocab_size: number;
+  d_model: number;
+  d_kv: number;
+  d_ff: number;
+  num_layers: number;
+  num_decoder_layers: number;
+  num_heads: number;
+  relative_attention_num_buckets: number;
+  relative_attention_max_distance: number;
+  dropout_rate: number;
+  layer_norm_epsilon: number;
+  initializer_factor: number;
+  feed_forward_proj: T5FeedForwardProj;
+  tie_word_embeddings: boolean;
+  is_encoder_decoder: boolean;
+  use_cache: boolean;
+  pad_token_id: number;
+  eos_token_id: number;
+  decoder_start_token_id: number;
+  model_type: 't5';
+  architectures?: string[];
+  [extra: string]: unknown;
+}
+
+const DEFAULTS: Omit<T5ConfigDict, 'num_decoder_layers'> = {
+  vocab_size: 32128, d_model: 512, d_kv: 64, d_ff: 2048, num_layers: 6, num_heads: 8,
+  relative_attention_num_buckets: 32, relative_attention_max_distance: 128, dropout_rate: 0.1,
+  layer_norm_epsilon: 1e-6, initializer_factor: 1.0, feed_forward_proj: 'relu', tie_word_embeddings: true,
+  is_encoder_decoder: true, use_cache: true, pad_token_id: 0, eos_token_id: 1, decoder_start_token_id: 0,
+  model_type: 't5',
+};
+
+const INT_FIELDS = ['vocab_size', 'd_model', 'd_kv', 'd_ff', 'num_layers', 'num_decoder_layers', 'num_heads',
+  'relative_attention_num_buckets', 'relative_attention_max_distance'] as const;
+const TOKEN_FIELDS = ['pad_token_id', 'eos_token_id', 'decoder_start_token_id'] as const;
+
+export class T5Config {
+  readonly modelType = 't5';
+  readonly vocabSize: number;
+  readonly dModel: number;
+  readonly dKv: number;
+  readonly dFf: number;
+  readonly numLayers: number;
+  readonly numDecoderLayers: number;
+  readonly numHeads: number;
+  readonly relativeAttentionNumBuckets: number;
+  readonly relativeAttentionMaxDistance: number;
+  readonly dropoutRate: number;
+  readonly layerNormEpsilon: number;
+  readonly initializerFactor: number;
+  readonly feedForwardProj: T5FeedForwardProj;
+  /** HF `dense_act_fn`: 'relu', 'gelu' (erf) or 'gelu_new' (tanh; what 'gated-gelu' uses) */
+  readonly denseActFn: 'relu' | 'gelu' | 'gelu_new';
+  readonly isGatedAct: boolean;
+  readonly tieWordEmbeddings: boolean;
+  readonly padTokenId: number;
+  readonly eosTokenId: number;
+  readonly decoderStartTokenId: number;
+  /** The full HF dict (unknown keys kept, so a saved config.json keeps them). */
+  readonly dict: T5ConfigDict;
+
+  /** From HF `config.json` fields (snake_case); missing fields take HF's defaults. */
+  constructor(fields: Partial<T5ConfigDict> = {}) {
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+      throw new ConfigError(`T5Config: fields must be a config.json object, got ${fields === null ? 'null' : typeof fields}`);
+    }
+    const d = { ...DEFAULTS, ...stripUndefined(fields) } as T5ConfigDict;
+    d.num_decoder_layers ??= d.num_layers;
+    for (const k of INT_FIELDS) {
+      if (!Number.isInteger(d[k]) || (d[k] as number) < 1) throw new ConfigError(`T5Config: ${k} must be an integer ≥ 1, got ${JSON.stringify(d[k])}`);
+    }
+    for (const k of TOKEN_FIELDS) {
+      if (!Number.isInteger(d[k]) || (d[k] as number) < 0 || (d[k] as number) >= d.vocab_size) {
+        throw new ConfigError(`T5Config: ${k} must be an integer in [0, vocab_size ${d.vocab_size}), got ${JSON.stringify(d[k])}`);
+      }
+    }
+    if (d.relative_attention_num_buckets < 4) {
+      throw new ConfigError(`T5Config: relative_attention_num_buckets must be ≥ 4 (half per direction in the encoder), got ${d.relative_attention_num_buckets}`);
+    }
+    if (d.relative_attention_max_distance <= d.relative_attention_num_buckets / 2) {
+      throw new ConfigError(`T5Config: relative_attention_max_distance must exceed relative_attention_num_buckets / 2 (${d.relative_attention_num_buckets / 2}), got ${d.relative_attention_max_distance}`);
+    }
+    if (!(typeof d.dropout_rate === 'number' && d.dropout_rate >= 0 && d.dropout_rate < 1)) {
+      throw new ConfigError(`T5Config: dropout_rate must be a number in [0, 1), got ${JSON.stringify(d.dropout_rate)}`);
+    }
+    for (const k of ['layer_norm_epsilon', 'initializer_factor'] as const) {
+      if (!(typeof d[k] === 'number' && d[k] > 0 && Number.isFinite(d[k]))) throw new ConfigError(`T5Config: ${k} must be a positive number, got ${JSON.stringify(d[k])}`);
+    }
+    for (const k of ['tie_word_embeddings', 'is_encoder_decoder', 'use_cache'] as const) {
+      if (typeof d[k] !== 'boolean') throw new ConfigError(`T5Config: ${k} must be a boolean, got ${JSON.stringify(d[k])}`);
+    }
+    const proj = d.feed_forward_proj;
+    const parts = typeof proj === 'string' ? proj.split('-') : [];
+    const gated = parts.length === 2 && parts[0] === 'gated';
+    const act = parts[parts.length - 1];
+    if (!(parts.length === 1 || gated) || (act !== 'relu' && act !== 'gelu')) {
+      throw new ConfigError(`T5Config: feed_forward_proj must be 'relu', 'gelu', 'gated-relu' or 'gated-gelu', got ${JSON.stringify(proj)}`);
+    }
+    this.dict = { ...d, dense_act_fn: act === 'gelu' && gated ? 'gelu_new' : act, is_gated_act: gated, model_type: 't5' };
+    this.vocabSize = d.vocab_size;
+    this.dModel = d.d_model;
+    this.dKv = d.d_kv;
+    this.dFf = d.d_ff;
+    this.numLayers = d.num_layers;
+    this.numDecoderLayers = d.num_decoder_layers;
+    this.numHeads = d.num_heads;
+    this.relativeAttentionNumBuckets = d.relative_attention_num_buckets;
+    this.relativeAttentionMaxDistance = d.relative_attention_max_distance;
+    this.dropoutRate = d.dropout_rate;
+    this.layerNormEpsilon = d.layer_norm_epsilon;
+    this.initializerFactor = d.initializer_factor;
+    this.feedForwardProj = proj;
+    // As transformers: "gated-gelu" means gelu_new (tanh form); a plain "gelu" stays the exact one.
+    this.denseActFn = act === 'relu' ? 'relu' : gated ? 'gelu_new' : 'gelu';
+    this.isGatedAct = gated;
+    this.tieWordEmbeddings = d.tie_word_embeddings;
+    this.padTokenId = d.pad_token_id;
+    this.eosTokenId = d.eos_token_id;
+    this.decoderStartTokenId = d.decoder_start_token_id;
+  }
+
+  /** The config.json object (HF names), with `architectures` when given. */
+  toDict(architectures?: string[]): T5ConfigDict {
+    return { ...this.dict, ...(architectures ? { architectures } : {}) };
+  }
+
+  /** generation_config.json as transformers writes it for T5. */
+  generationConfig(): Record<string, unknown> {
+    return { _from_model_config: true, decoder_start_token_id: this.decoderStartTokenId, eos_token_id: this.eosTokenId, pad_token_id: this.padTokenId };
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layers
+
+/** T5's bias-free projections with the factor-scaled init of transformers' `_init_weights`. */
+const proj = (inF: number, outF: number, std: number, w: Weights) => new Linear(inF, outF, { bias: false, weightInit: normalInit(std) }, w);
+
+function drop(m: Module, x: Tensor, p: number): Tensor {
+  return m.training && p > 0 ? dropout(x, p, { training: true }) : x;
+}
+
+/** `DenseReluDense`: wo(act(wi x)) or, gated (v1.1), wo(act(wi_0 x) * wi_1 x). */
+export class T5DenseActDense extends Module {
+  wi?: Linear;
+  wi_0?: Linear;
+  wi_1?: Linear;
+  wo: Linear;
+  constructor(private readonly cfg: T5Config, w: Weights) {
+    super();
+    const f = cfg.initializerFactor;
+    const std = f * cfg.dModel ** -0.5;
+    if (cfg.isGatedAct) {
+      this.wi_0 = proj(cfg.dModel, cfg.dFf, std, w.pp('wi_0'));
+      this.wi_1 = proj(cfg.dModel, cfg.dFf, std, w.pp('wi_1'));
+    } else {
+      this.wi = proj(cfg.dModel, cfg.dFf, std, w.pp('wi'));
+    }
+    this.wo = proj(cfg.dFf, cfg.dModel, f * cfg.dFf ** -0.5, w.pp('wo'));
+  }
+  private act(x: Tensor): Tensor {
+    if (this.cfg.denseActFn === 'relu') return relu(x);
+    return gelu(x, { approximate: this.cfg.denseActFn === 'gelu' ? 'none' : 'tanh' });
+  }
+  forward(x: Tensor): Tensor {
+    const h = this.cfg.isGatedAct ? mul(this.act(this.wi_0!.forward(x)), this.wi_1!.forward(x)) : this.act(this.wi!.forward(x));
+    return this.wo.forward(drop(this, h, this.cfg.dropoutRate));
+  }
+}
+
+/** Keys/values of one attention layer kept between decoding steps. */
+
+/** T5Attention: no 1/sqrt(d) scaling; `relative_attention_bias` only in block 0 of a stack. */
+export class T5Attention extends Module {
+  q: Linear;
+  k: Linear;
+  v: Linear;
+  o: Linear;
+  relative_attention_bias?: Embedding;
+  constructor(private readonly cfg: T5Config, hasRelativeBias: boolean, w: Weights) {
+    super();
+    const f = cfg.initializerFactor;
+    const inner = cfg.numHeads * cfg.dKv;
+    this.q = proj(cfg.dModel, inner, f * (cfg.dModel * cfg.dKv) ** -0.5, w.pp('q'));
+    this.k = proj(cfg.dModel, inner, f * cfg.dModel ** -0.5, w.pp('k'));
+    this.v = proj(cfg.dModel, inner, f * cfg.dModel ** -0.5, w.pp('v'));
+    this.o = proj(inner, cfg.dModel, f * inner ** -0.5, w.pp('o'));
+    if (hasRelativeBias) {
+      this.relative_attention_bias = new Embedding(cfg.relativeAttentionNumBuckets, cfg.numHeads, t5Init(f, cfg.dModel), w.pp('relative_attention_bias'));
+    }
+  }
+
+  /** [B, T, D] -> [B, H, T, dKv] */
+  private heads(x: Tensor): Tensor {
+    const [b, t] = x.shape as [number, number];
+    return x.reshape([b, t, this.cfg.numHeads, this.cfg.dKv]).permute([0, 2, 1, 3]);
+  }
+
+  /** [1, H, q, k] bias of this (block-0) layer for queries at `offset + i`. */
+  positionBias(queryLength: number, keyLength: number, bidirectional: boolean, offset = 0): Tensor {
+    const w = this.relative_attention_bias;
+    if (!w) throw new NnError('T5Attention.positionBias: only block 0 of a stack has relative_attention_bias', 'ERR_ARGUMENT');
+    return t5PositionBias(w.weight, queryLength, keyLength, {
+      bidirectional, numBuckets: this.cfg.relativeAttentionNumBuckets, maxDistance: this.cfg.relativeAttentionMaxDistance, queryOffset: offset,
+    });
+  }
+
+  /**
+   * `bias` is the full additive term [.., H|1, q, k] (position bias + masks). Self-attention with a
+   * `cache` appends this step's K/V; cross-attention (`kv` given) computes K/V of the encoder once.
+   */
+  forward(x: Tensor, bias: Tensor | undefined, opts: { kv?: Tensor; cache?: KVCache; layer?: number } = {}): Tensor {
+    const q = this.heads(this.q.forward(x));
+    const { cache, layer = 0 } = opts;
+    let k: Tensor;
+    let v: Tensor;
+    if (opts.kv) {
+      // Cross-attention: the encoder's K/V do not change between steps, so the cache keeps them once.
+      const kv = opts.kv;
+      const make = (): [Tensor, Tensor] => [this.heads(this.k.forward(kv)), this.heads(this.v.forward(kv))];
+      [k, v] = cache ? cache.cross(layer, make) : make();
+    } else {
+      k = this.heads(this.k.forward(x));
+      v = this.heads(this.v.forward(x));
+      if (cache) [k, v] = cache.update(layer, k, v); // written into the preallocated buffers
+    }
+    const y = scaledDotProductAttention(q, k, v, { attnMask: bias, scale: 1 });
+    const [b, , t] = y.shape as [number, number, number];
+    const merged = y.permute([0, 2, 1, 3]).reshape([b, t, this.cfg.numHeads * this.cfg.dKv]);
+    return this.o.forward(merged);
+  }
+}
+
+export class T5LayerSelfAttention extends Module {
+  SelfAttention: T5Attention;
+  layer_norm: RMSNorm;
+  constructor(private readonly cfg: T5Config, hasRelativeBias: boolean, w: Weights) {
+    super();
+    this.SelfAttention = new T5Attention(cfg, hasRelativeBias, w.pp('SelfAttention'));
+    this.layer_norm = new RMSNorm(cfg.dModel, cfg.layerNormEpsilon, w.pp('layer_norm'));
+  }
+  forward(h: Tensor, bias: Tensor | undefined, cache?: KVCache, layer?: number): Tensor {
+    const y = this.SelfAttention.forward(this.layer_norm.forward(h), bias, { cache, layer });
+    return add(h, drop(this, y, this.cfg.dropoutRate));
+  }
+}
+
+export class T5LayerCrossAttention extends Module {
+  EncDecAttention: T5Attention;
+  layer_norm: RMSNorm;
+  constructor(private readonly cfg: T5Config, w: Weights) {
+    super();
+    this.EncDecAttention = new T5Attention(cfg, false, w.pp('EncDecAttention'));
+    this.layer_norm = new RMSNorm(cfg.dModel, cfg.layerNormEpsilon, w.pp('layer_norm'));
+  }
+  forward(h: Tensor, enc: Tensor, bias: Tensor | undefined, cache?: KVCache, layer?: number): Tensor {
+    const y = this.EncDecAttention.forward(this.layer_norm.forward(h), bias, { kv: enc, cache, layer });
+    return add(h, drop(this, y, this.cfg.dropoutRate));
+  }
+}
+
+export class T5LayerFF extends Module {
+  DenseReluDense: T5DenseActDense;
+  layer_norm: RMSNorm;
+  constructor(private readonly cfg: T5Config, w: Weights) {
+    super();
+    this.DenseReluDense = new T5DenseActDense(cfg, w.pp('DenseReluDense'));
+    this.layer_norm = new RMSNorm(cfg.dModel, cfg.layerNormEpsilon, w.pp('layer_norm'));
+  }
+  forward(h: Tensor): Tensor {
+    return add(h, drop(this, this.DenseReluDense.forward(this.layer_norm.forward(h)), this.cfg.dropoutRate));
+  }
+}
+
+export class T5Block extends Module {
+  layer: (T5LayerSelfAttention | T5LayerCrossAttention | T5LayerFF)[];
+  constructor(cfg: T5Config, readonly isDecoder: boolean, hasRelativeBias: boolean, w: Weights) {
+    super();
+    const lw = w.pp('layer');
+    this.layer = [new T5LayerSelfAttention(cfg, hasRelativeBias, lw.pp(0))];
+    if (isDecoder) this.layer.push(new T5LayerCrossAttention(cfg, lw.pp(1)));
+    this.layer.push(new T5LayerFF(cfg, lw.pp(isDecoder ? 2 : 1)));
+  }
+  forward(h: Tensor, selfBias: Tensor | undefined, enc?: Tensor, crossBias?: Tensor, cache?: KVCache, layer?: number): Tensor {
+    const [sa, ...rest] = this.layer;
+    let x = (sa as T5LayerSelfAttention).forward(h, selfBias, cache, layer);
+    if (this.isDecoder) x = (rest[0] as T5LayerCrossAttention).forward(x, enc!, crossBias, cache, layer);
+    return (rest[rest.length - 1] as T5LayerFF).forward(x);
+  }
+}
+
+/** Additive padding bias [B, 1, 1, T] from an int mask [B, T] (1 = attend), built with tensor ops. */
+function paddingBias(mask: Tensor): Tensor {
+  const [b, t] = mask.shape as [number, number];
+  const m = cast(mask, 'float32');
+  return mul(sub(1, m), NEG).reshape([b, 1, 1, t]);
+}
+
+/** A large negative rather than -inf: masked scores vanish in softmax without inf - inf. */
+const NEG = -1e9;
+
+/** [1, 1, q, k] causal bias for queries at `offset + i`, from shapes on the host. */
+function causalBias(q: number, k: number, offset: number, backend: string): Tensor {
+  const a = new Float32Array(q * k);
+  for (let i = 0; i < q; i++) for (let j = offset + i + 1; j < k; j++) a[i * k + j] = NEG;
+  return tensor(a, { shape: [1, 1, q, k], backend });
+}
+
+export class T5Stack extends Module {
+  block: T5Block[];
+  final_layer_norm: RMSNorm;
+  // The token embedding is the model's `shared`; kept off the walked fields so it is stored once.
+  readonly #embed: () => Embedding;
+  constructor(private readonly cfg: T5Config, readonly isDecoder: boolean, embed: () => Embedding, w: Weights) {
+    super();
+    const n = isDecoder ? cfg.numDecoderLayers : cfg.numLayers;
+    this.block = Array.from({ length: n }, (_, i) => new T5Block(cfg, isDecoder, i === 0, w.pp('block').pp(i)));
+    this.final_layer_norm = new RMSNorm(cfg.dModel, cfg.layerNormEpsilon, w.pp('final_layer_norm'));
+    this.#embed = embed;
+  }
+
+  forward(ids: Tensor, opts: { attentionMask?: Tensor; encoderHidden?: Tensor; encoderAttentionMask?: Tensor; cache?: KVCache } = {}): Tensor {
+    checkIds(`T5Stack(${this.isDecoder ? 'decoder' : 'encoder'}).forward`, 'inputIds', ids, this.cfg.vocabSize);
+    const [b, t] = ids.shape as [number, number];
+    const offset = opts.cache?.length ?? 0;
+    const kLen = offset + t;
+    const be = ids.backend;
+    let h = drop(this, this.#embed().forward(ids), this.cfg.dropoutRate);
+    const rel = (this.block[0]!.layer[0] as T5LayerSelfAttention).SelfAttention;
+    let selfBias = rel.positionBias(t, kLen, !this.isDecoder, offset);
+    if (this.isDecoder) selfBias = add(selfBias, causalBias(t, kLen, offset, be));
+    if (opts.attentionMask) {
+      checkMask('T5Stack.forward', 'attentionMask', opts.attentionMask, [b, kLen]);
+      selfBias = add(selfBias, paddingBias(opts.attentionMask));
+    }
+    let crossBias: Tensor | undefined;
+    if (this.isDecoder) {
+      if (!opts.encoderHidden) throw new NnError('T5Stack(decoder).forward: encoderHidden is required', 'ERR_ARGUMENT');
+      if (opts.encoderAttentionMask) crossBias = paddingBias(opts.encoderAttentionMask);
+    }
+    this.block.forEach((blk, i) => {
+      h = blk.forward(h, selfBias, opts.encoderHidden, crossBias, opts.cache, i);
+    });
+    opts.cache?.advance(t);
+    return drop(this, this.final_layer_norm.forward(h), this.cfg.dropoutRate);
+  }
+}
+
+function checkIds(fn: string, name: string, ids: unknown, vocab: number): void {
+  const t = ids as Tensor;
+  if (!t || typeof t !== 'object' || !('shape' in t) || t.ndim !== 2 || t.dtype !== 'int32') {
+    throw new NnError(`${fn}: ${name} must be an int32 tensor [batch, seq], got ${t && (t as Tensor).shape ? `${(t as Tensor).dtype} [${(t as Tensor).shape.join(', ')}]` : String(t)}`, 'ERR_ARGUMENT');
+  }
+  if (t.shape[1] === 0) throw new NnError(`${fn}: ${name} must have at least one position, got [${t.shape.join(', ')}] (vocab ${vocab})`, 'ERR_ARGUMENT');
+}
+
+function checkMask(fn: string, name: string, m: Tensor, shape: number[]): void {
+  if (m.ndim !== 2 || m.shape[0] !== shape[0] || m.shape[1] !== shape[1]) {
+    throw new NnError(`${fn}: ${name} must be [${shape.join(', ')}] (batch, all positions so far), got [${m.shape.join(', ')}]`, 'ERR_SHAPE');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache and models
+
+/** T5's incremental-decoding state: nn's preallocated KVCache (self-attention K/V + cross-attention K/V). */
+export type T5Cache = KVCache;
+
+export interface T5ForwardInput {
+  inputIds?: Tensor;
+  attentionMask?: Tensor;
+  decoderInputIds?: Tensor;
+  decoderAttentionMask?: Tensor;
+  labels?: Tensor;
+  cache?: T5Cache;
+  /** The encoder's last hidden state from an earlier call (skips the encoder). */
+  encoderOutputs?: Tensor;
+}
+
+export interface T5Output {
+  logits?: Tensor;
+  loss?: Tensor;
+  /** decoder output after its final norm (before the tied-head rescale) */
+  lastHiddenState: Tensor;
+  encoderLastHiddenState: Tensor;
+}
+
+/** HF `_shift_right`: [start, labels[:-1]] with -100 replaced by the pad id (tensor ops only). */
+export function shiftRight(labels: Tensor, decoderStartTokenId: number, padTokenId: number): Tensor {
+  const [b, t] = labels.shape as [number, number];
+  const start = full([b, 1], decoderStartTokenId, { dtype: 'int32', backend: labels.backend });
+  const shifted = t > 1 ? cat([start, labels.slice(1, 0, t - 1)], 1) : start;
+  return where(eq(shifted, -100), full([b, t], padTokenId, { dtype: 'int32', backend: labels.backend }), shifted);
+}
+
+/** The second constructor argument: a `Weights` builder (checkpoint loading) or init options. */
+export type T5BuildOptions = Weights | { backend?: string; seed?: number };
+
+function weightsOf(opts: T5BuildOptions): Weights {
+  if (opts instanceof Weights) return opts;
+  if (opts.seed !== undefined) manualSeed(opts.seed);
+  return new Weights(null, { backend: opts.backend });
+}
+
+function headWeights(opts: T5BuildOptions): Weights {
+  return (opts instanceof Weights ? opts : new Weights(null, { backend: opts.backend })).pp('lm_head');
+}
+
+/** Tied copies older checkpoints store next to `shared.weight` (HF's _tied_weights_keys). */
+const TIED_COPIES = [/^encoder\.embed_tokens\.weight$/, /^decoder\.embed_tokens\.weight$/, /^lm_head\.weight$/];
+
+export class T5Model extends PreTrainedModel<T5Config> {
+  static readonly architecture: string = 'T5Model';
+  shared: Embedding;
+  encoder: T5Stack;
+  decoder: T5Stack;
+
+  /** Random init as transformers' `_init_weights` (factor-scaled normals, norms 1). */
+  constructor(config: T5Config | Partial<T5ConfigDict>, opts: T5BuildOptions = {}) {
+    const cfg = config instanceof T5Config ? config : new T5Config(config);
+    super(cfg);
+    Object.defineProperty(this, 'config', { value: cfg, enumerable: false });
+    const w = weightsOf(opts);
+    this.shared = new Embedding(cfg.vocabSize, cfg.dModel, normalInit(cfg.initializerFactor), w.pp('shared'));
+    this.encoder = new T5Stack(cfg, false, () => this.shared, w.pp('encoder'));
+    this.decoder = new T5Stack(cfg, true, () => this.shared, w.pp('decoder'));
+  }
+
+  /**
+   * Load an HF folder (`config.json`, `model.safetensors` or a sharded index); each checkpoint
+   * tensor is taken, not copied. Tied copies that older checkpoints store
+   * (`encoder/decoder.embed_tokens.weight`, a tied `lm_head.weight`) are accepted and dropped.
+   */
+  static async fromPretrained<M extends T5Model>(
+    this: new (c: T5Config, w: Weights) => M, dir: string, opts: FromPretrainedOptions = {},
+  ): Promise<M> {
+    const model = await loadPretrained(dir, opts, {
+      where: `${this.name}.fromPretrained`, readConfig: (d) => new T5Config(d as Partial<T5ConfigDict>),
+      build: (c, w) => new this(c, w), ignoreUnexpected: TIED_COPIES,
+    });
+    return model.eval();
+  }
+
+  get className(): string { return (this.constructor as typeof T5Model).architecture; }
+
+  /** A cache for `batchSize` sequences of up to `maxLength` decoder tokens. */
+  newCache({ batchSize, maxLength }: { batchSize: number; maxLength: number }): T5Cache {
+    for (const [k, v] of Object.entries({ batchSize, maxLength })) {
+      if (!Number.isInteger(v) || v < 1) throw new NnError(`${this.constructor.name}.newCache: ${k} must be an integer ≥ 1, got ${String(v)}`, 'ERR_ARGUMENT');
+    }
+    const c = this.config;
+    const w = this.shared.weight;
+    return new KVCache({ numLayers: c.numDecoderLayers, numKvHeads: c.numHeads, headDim: c.dKv }, { batchSize, maxLength, dtype: w.dtype, backend: w.backend });
+  }
+
+  protected run(input: T5ForwardInput): { dec: Tensor; enc: Tensor } {
+    const fn = `${this.constructor.name}.forward`;
+    if (typeof input !== 'object' || input === null) throw new NnError(`${fn}: input must be an object { inputIds, ... }`, 'ERR_ARGUMENT');
+    const { cache } = input;
+    let enc = input.encoderOutputs;
+    if (!enc) {
+      if (!input.inputIds) throw new NnError(`${fn}: give inputIds or encoderOutputs`, 'ERR_ARGUMENT');
+      enc = this.encoder.forward(input.inputIds, { attentionMask: input.attentionMask });
+    }
+    let dec = input.decoderInputIds;
+    if (!dec) {
+      if (!input.labels) throw new NnError(`${fn}: give decoderInputIds or labels`, 'ERR_ARGUMENT');
+      dec = shiftRight(input.labels, this.config.decoderStartTokenId, this.config.padTokenId);
+    }
+    if (cache) {
+      if (dec.shape[0] !== cache.batchSize) throw new NnError(`${fn}: batch ${dec.shape[0]} differs from the cache's ${cache.batchSize}`, 'ERR_SHAPE');
+      if (cache.length + dec.shape[1]! > cache.maxLength) {
+        throw new NnError(`${fn}: ${cache.length} cached + ${dec.shape[1]} new tokens exceed the cache's maxLength ${cache.maxLength}`, 'ERR_ARGUMENT');
+      }
+    }
+    const out = this.decoder.forward(dec, {
+      attentionMask: input.decoderAttentionMask, encoderHidden: enc, encoderAttentionMask: input.attentionMask, cache,
+    });
+    return { dec: out, enc };
+  }
+
+  forward(input: T5ForwardInput): T5Output {
+    const { dec, enc } = this.run(input);
+    return { lastHiddenState: dec, encoderLastHiddenState: enc };
+  }
+}
+
+export class T5ForConditionalGeneration extends T5Model {
+  static override readonly architecture: string = 'T5ForConditionalGeneration';
+  lm_head?: Linear;
+
+  constructor(config: T5Config | Partial<T5ConfigDict>, opts: T5BuildOptions = {}) {
+    super(config, opts);
+    if (!this.config.tieWordEmbeddings) {
+      this.lm_head = proj(this.config.dModel, this.config.vocabSize, this.config.initializerFactor, headWeights(opts));
+    }
+  }
+
+  override forward(input: T5ForwardInput): T5Output {
+    const { dec, enc } = this.run(input);
+    const logits = this.lm_head
+      ? this.lm_head.forward(dec)
+      : matmul(mul(dec, this.config.dModel ** -0.5), transpose(this.shared.weight, 0, 1));
+    const out: T5Output = { logits, lastHiddenState: dec, encoderLastHiddenState: enc };
+    if (input.labels) {
+      const [b, t, v] = logits.shape as [number, number, number];
+      out.loss = crossEntropy(logits.reshape([b * t, v]), input.labels.reshape([b * t]), { ignoreIndex: -100 });
+    }
+    return out;
+  }
+}
+
+registerFamily('t5', {
+  config: (dict) => new T5Config(dict as Partial<T5ConfigDict>),
+  classes: { T5Model, T5ForConditionalGeneration },
+  base: 'T5Model',
+  seq2seqLM: 'T5ForConditionalGeneration',
+});

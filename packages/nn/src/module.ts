@@ -1,0 +1,173 @@
+/**
+ * Module: PyTorch's nn.Module semantics over own enumerable fields. A Module field is a child, an
+ * array of Modules a list child (`h.0`, `layers.3`), a Tensor field a parameter unless registered
+ * as a buffer. Field names are the checkpoint's keys, so `namedParameters()` gives HF's names.
+ */
+import { cast, isFloat, keep, noGrad, Tensor, type DType } from '@tessera/core';
+import { StateDictError } from './errors.js';
+
+const BUFFERS = Symbol('buffers');
+
+export class Module {
+  /** Dropout reads it; train() / eval() set it on the whole tree. */
+  training = true;
+  declare private [BUFFERS]: Map<string, boolean>;
+
+  /** Make `t` a parameter leaf (requires grad, outside tidy scopes). */
+  protected param(t: Tensor): Tensor {
+    const leaf = t.node ? noGrad(() => t.detach()) : t;
+    if (isFloat(leaf.dtype)) leaf.requiresGrad = true;
+    return keep(leaf);
+  }
+
+  /** Register a buffer field (saved in stateDict only when persistent). */
+  protected buffer(name: string, t: Tensor, persistent = true): Tensor {
+    if (!Object.prototype.hasOwnProperty.call(this, BUFFERS)) {
+      Object.defineProperty(this, BUFFERS, { value: new Map(), enumerable: false });
+    }
+    this[BUFFERS].set(name, persistent);
+    keep(t);
+    (this as unknown as Record<string, Tensor>)[name] = t;
+    return t;
+  }
+
+  private isBuffer(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this, BUFFERS) && this[BUFFERS].has(name);
+  }
+
+  /** [name, child] for each direct child, in field order. */
+  children(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [k, v] of Object.entries(this)) {
+      if (v instanceof Module) out.push([k, v]);
+      else if (Array.isArray(v)) v.forEach((c, i) => c instanceof Module && out.push([`${k}.${i}`, c]));
+    }
+    return out;
+  }
+
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [k, c] of this.children()) out.push(...c.namedModules(prefix ? `${prefix}.${k}` : k));
+    return out;
+  }
+
+  private ownTensors(): [string, Tensor, 'param' | 'buffer' | 'transient'][] {
+    const out: [string, Tensor, 'param' | 'buffer' | 'transient'][] = [];
+    for (const [k, v] of Object.entries(this)) {
+      if (!(v instanceof Tensor)) continue;
+      out.push([k, v, !this.isBuffer(k) ? 'param' : this[BUFFERS].get(k) ? 'buffer' : 'transient']);
+    }
+    return out;
+  }
+
+  /** Parameters with dotted names, each tensor once (a tied weight under its first name). */
+  namedParameters(): [string, Tensor][] {
+    return this.walk((kind) => kind === 'param');
+  }
+
+  parameters(): Tensor[] { return this.namedParameters().map(([, t]) => t); }
+
+  namedBuffers(): [string, Tensor][] { return this.walk((kind) => kind !== 'param'); }
+
+  private walk(pick: (kind: 'param' | 'buffer' | 'transient') => boolean): [string, Tensor][] {
+    const seen = new Set<Tensor>();
+    const out: [string, Tensor][] = [];
+    for (const [p, m] of this.namedModules()) {
+      for (const [k, t, kind] of m.ownTensors()) {
+        if (!pick(kind) || seen.has(t)) continue;
+        seen.add(t);
+        out.push([p ? `${p}.${k}` : k, t]);
+      }
+    }
+    return out;
+  }
+
+  numParameters(): number { return this.parameters().reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0); }
+
+  /** Parameters and persistent buffers by dotted name (the module's own tensors, not copies). */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    const seen = new Set<Tensor>();
+    for (const [p, m] of this.namedModules()) {
+      for (const [k, t, kind] of m.ownTensors()) {
+        if (kind === 'transient' || seen.has(t)) continue;
+        seen.add(t);
+        out[p ? `${p}.${k}` : k] = t;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Copy tensors by name into this module (on its backend and dtypes). Mis-shaped keys are always
+   * an error; with `strict` (default) missing and unexpected keys are too.
+   */
+  loadStateDict(sd: Record<string, Tensor>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+    const strict = opts.strict ?? true;
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !(k in sd));
+    const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
+    const misShaped = Object.keys(sd).filter((k) => k in own && own[k]!.shape.join() !== sd[k]!.shape.join())
+      .map((k) => `${k} (given [${sd[k]!.shape.join(', ')}], model [${own[k]!.shape.join(', ')}])`);
+    if (misShaped.length || (strict && (missingKeys.length || unexpectedKeys.length))) {
+      throw new StateDictError(`loadStateDict: ${[
+        missingKeys.length ? `missing keys: ${missingKeys.join(', ')}` : '',
+        unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : '',
+        misShaped.length ? `mis-shaped keys: ${misShaped.join(', ')}` : '',
+      ].filter(Boolean).join('; ')}`);
+    }
+    this.replaceTensors((name, t) => {
+      const src = sd[name];
+      if (!src) return t;
+      return noGrad(() => {
+        const moved = src.backend === t.backend ? src : src.to(t.backend);
+        const typed = moved.dtype === t.dtype ? moved : cast(moved, t.dtype);
+        return typed === src ? src.clone() : typed;
+      });
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** Move every parameter and buffer to a backend, or cast float ones to a dtype. */
+  to(target: string): this {
+    const isDType = ['float32', 'float16', 'bfloat16', 'int32', 'int8', 'uint8', 'bool'].includes(target);
+    this.replaceTensors((_n, t) => noGrad(() => {
+      if (isDType) return isFloat(t.dtype) && isFloat(target as DType) && t.dtype !== target ? cast(t, target as DType) : t;
+      return t.backend === target ? t : t.to(target);
+    }));
+    return this;
+  }
+
+  /** Swap each tensor field for `f(name, t)` (a tied tensor is swapped once, everywhere). */
+  private replaceTensors(f: (name: string, t: Tensor) => Tensor): void {
+    const done = new Map<Tensor, Tensor>();
+    for (const [p, m] of this.namedModules()) {
+      for (const [k, t, kind] of m.ownTensors()) {
+        let next = done.get(t);
+        if (!next) {
+          next = f(p ? `${p}.${k}` : k, t);
+          if (next !== t) {
+            keep(next);
+            if (kind === 'param') next = m.param(next);
+            t.grad = null; // frees the old gradient
+            t.dispose();
+          }
+          done.set(t, next);
+        }
+        (m as unknown as Record<string, Tensor>)[k] = next;
+      }
+    }
+  }
+
+  train(mode = true): this {
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this { return this.train(false); }
+
+  /** Free every parameter and buffer. */
+  dispose(): void {
+    for (const [, m] of this.namedModules()) for (const [, t] of m.ownTensors()) t.dispose();
+  }
+}

@@ -1,0 +1,4 @@
+import '@tessera/backend-cpu';
+import { modelSuite } from '../suite/all.js';
+
+modelSuite('cpu');

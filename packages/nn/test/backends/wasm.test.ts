@@ -1,0 +1,4 @@
+import '@tessera/backend-wasm';
+import { modelSuite } from '../suite/all.js';
+
+modelSuite('wasm');
