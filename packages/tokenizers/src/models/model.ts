@@ -34,3 +34,13 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Tokens of `s` from piece ids and their [start, end) spans; an unknown piece shows its text. */
+export function spanTokens(s: string, r: { ids: ArrayLike<number>; starts: ArrayLike<number>; ends: ArrayLike<number> }, unkId: number | null, pieces: readonly string[]): Token[] {
+  const out: Token[] = new Array(r.ids.length);
+  for (let i = 0; i < r.ids.length; i++) {
+    const id = r.ids[i]!, a = r.starts[i]!, b = r.ends[i]!;
+    out[i] = { id, value: id === unkId ? s.slice(a, b) : pieces[id]!, offsets: [a, b] };
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
 // then map unknown pieces to bytes (byte fallback) or one unk per run, as the processor does.
 import { describe, fail } from '../errors.js';
 import { badArg } from '../args.js';
-import type { Model, Token } from './model.js';
+import { spanTokens, type Model, type Token } from './model.js';
 import { PairTable } from './pair-table.js';
 
 /** SentencePiece piece types (ModelProto.SentencePiece.Type). */
@@ -96,13 +96,7 @@ export class SentencePieceBPE implements Model {
 
   /** Tokens of normalized text `s`; an unk's value is the text it covers, as the processor reports it. */
   tokenize(s: string): Token[] {
-    const r = this.cached(s);
-    const out: Token[] = new Array(r.ids.length);
-    for (let i = 0; i < r.ids.length; i++) {
-      const id = r.ids[i]!, a = r.starts[i]!, b = r.ends[i]!;
-      out[i] = { id, value: id === this.unkId ? s.slice(a, b) : this.pieces[id]!, offsets: [a, b] };
-    }
-    return out;
+    return spanTokens(s, this.cached(s), this.unkId, this.pieces);
   }
 
   tokenizeIds(s: string, out: number[]): void {

@@ -3,7 +3,7 @@ import { describe, fail } from '../errors.js';
 import { badArg } from '../args.js';
 import { PairTable } from './pair-table.js';
 import { serdeF64 } from '../serde-float.js';
-import type { Model, Token } from './model.js';
+import { spanTokens, type Model, type Token } from './model.js';
 
 export interface UnigramOptions {
   /** [piece, score] in id order. */
@@ -153,13 +153,7 @@ export class Unigram implements Model {
    */
   tokenize(s: string): Token[] {
     const r = this.encode(s);
-    if (r === null) return [];
-    const out: Token[] = new Array(r.ids.length);
-    for (let i = 0; i < r.ids.length; i++) {
-      const id = r.ids[i]!, a = r.starts[i]!, b = r.ends[i]!;
-      out[i] = { id, value: id === this.unkId ? s.slice(a, b) : this.pieces[id]!, offsets: [a, b] };
-    }
-    return out;
+    return r === null ? [] : spanTokens(s, r, this.unkId, this.pieces);
   }
 
   tokenizeIds(s: string, out: number[]): void {
