@@ -1,7 +1,7 @@
 // Trains a tiny MLP (2 -> 16 -> 2, ReLU) with autograd and AdamW to separate two interleaved spirals
 // on backend-cpu, printing the falling loss. Run: `npm run build && node examples/mlp.mjs`.
 import {
-  adamwUpdate, arange, cat, cos, crossEntropy, keep, matmul, memory, randn, sin, stack, tidy, zeros, zerosLike,
+  adamwUpdate, arange, cat, crossEntropy, keep, matmul, memory, randn, stack, tidy, zeros, zerosLike,
 } from '@tessera/core';
 import '@tessera/backend-cpu';
 

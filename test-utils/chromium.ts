@@ -50,9 +50,9 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
       page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
       try {
         await page.goto(url);
-        await page.waitForFunction(() => (globalThis as any).__result || (globalThis as any).__error, undefined, { timeout: timeoutMs });
-        const error = await page.evaluate(() => (globalThis as any).__error as string | undefined);
-        const result = await page.evaluate(() => (globalThis as any).__result as R | undefined);
+        await page.waitForFunction(() => (globalThis as Record<string, unknown>).__result || (globalThis as Record<string, unknown>).__error, undefined, { timeout: timeoutMs });
+        const error = await page.evaluate(() => (globalThis as Record<string, unknown>).__error as string | undefined);
+        const result = await page.evaluate(() => (globalThis as Record<string, unknown>).__result as R | undefined);
         return { result, error, logs };
       } finally {
         await page.close();

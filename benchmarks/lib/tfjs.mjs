@@ -79,7 +79,7 @@ export function tfjsAdapter({ name, backend, load }) {
           return tf.add(tf.mul(tf.mul(tf.sub(X, mean), tf.rsqrt(tf.add(variance, eps))), W), B);
         });
       },
-      async gelu({ n }, { x }) {
+      async gelu(_shape, { x }) {
         await use();
         const X = tf.tensor1d(x);
         return runner([X], () => tf.mul(tf.mul(X, 0.5), tf.add(tf.erf(tf.mul(X, Math.SQRT1_2)), 1)));

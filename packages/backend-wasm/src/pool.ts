@@ -53,6 +53,7 @@ export class Pool {
    */
   clock: () => number = () => performance.now();
 
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- exported wasm kernels of many signatures
   constructor(readonly size: number, private readonly setup: PoolSetup, private readonly fns: Function[]) {
     this.ctl = new Int32Array(setup.memory.buffer, setup.ctl, 16);
     this.args = new Float64Array(setup.memory.buffer, setup.ctl + 64, 32);

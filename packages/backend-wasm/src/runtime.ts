@@ -22,6 +22,7 @@ export function useThreads(work: number, total: number, grain: number, warm: boo
 
 const WORKER_STACK = 256 * 1024;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the module exports functions of many signatures, called by name
 export type Exports = Record<string, any> & { memory?: never };
 
 /** One instantiated module: its memory, heap, exports and (optionally) thread pool. */

@@ -35,6 +35,7 @@ describe.skipIf(!!why)('webgpu in headless chromium', () => {
     const browser = await launchChromium(['--disable-gpu-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan',
       '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader']);
     cleanup.push(() => browser.close());
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page reports a free-form object
     const { result, error } = await browser.run<any>(`http://127.0.0.1:${port}/`, 90_000);
     expect(error).toBeUndefined();
     const r = result;

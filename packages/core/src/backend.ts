@@ -209,6 +209,7 @@ export interface KernelArgs<Op extends OpName = OpName, B extends Backend = Back
 }
 
 /** One kernel: one file exporting one of these; a backend lists them in register-all. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a kernel list mixes configs of every backend type
 export interface KernelConfig<Op extends OpName = OpName, B extends Backend = any> {
   readonly op: Op;
   /** dtypes of the data input (inputs[0]; for `where`, inputs[1]) this kernel handles; omitted = all. */
@@ -217,6 +218,7 @@ export interface KernelConfig<Op extends OpName = OpName, B extends Backend = an
 }
 
 /** Typed helper for kernel files: `export default defineKernel('exp', {...})`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a kernel list mixes configs of every backend type
 export function defineKernel<Op extends OpName, B extends Backend = any>(
   op: Op,
   config: Omit<KernelConfig<Op, B>, 'op'>,

@@ -6,7 +6,7 @@
 import type { OpAttrs } from './backend.js';
 import type { Tensor } from './tensor.js';
 import {
-  add, cast, cos, div, eq, exp, gt, log, lt, mul, neg, sigmoid, sin, sub, where, erf, tanh,
+  add, cast, cos, div, eq, exp, gt, log, lt, mul, neg, sin, sub, where, erf, tanh,
 } from './ops/elementwise.js';
 import { permute, reshape, sliceScatter, slice } from './ops/movement.js';
 import { sum, mean, type ReducePlan } from './ops/reduce.js';
@@ -226,6 +226,7 @@ export const RULES = {
     const dmask = mask?.requiresGrad ? unbroadcast(ds, mask.shape) : null;
     return [dq, dk, dv, dmask];
   }) as Rule<OpAttrs['attention']>,
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table holds one rule per op, each with its own attributes
 } satisfies Record<string, Rule<any>>;
 
 /** The backend's fused attention backward, when it has one (dq, dk, dv shaped like q, k, v). */

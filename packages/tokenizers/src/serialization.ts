@@ -41,7 +41,8 @@ function modelJSON(model: Model, addedTokens: AddedToken[]): Record<string, unkn
   const vocab = j.vocab as Record<string, number> | undefined;
   if (j.type !== 'BPE' || !vocab || typeof vocab !== 'object' || Array.isArray(vocab)) return j;
   const inModel = (t: AddedToken) => Object.prototype.hasOwnProperty.call(vocab, t.content);
-  let size = Object.keys(vocab).length, max = -1, faithful = true;
+  const size = Object.keys(vocab).length;
+  let max = -1, faithful = true;
   for (const t of addedTokens) { // HF AddedVocabulary id assignment
     let id: number;
     if (inModel(t)) id = vocab[t.content]!;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { Tokenizer as HfTokenizer } from 'tokenizers';
 import { Tokenizer, TokenizerError, type Encoding, type TruncationOptions } from '../src/index.js';
 import { mulberry32 } from '../src/models/model.js';
@@ -28,6 +27,7 @@ const hfFrom = (p: string) => HfTokenizer.fromFile(p) as unknown as Hf;
 
 const dir = mkdtempSync(join(tmpdir(), 'tess-trunc-'));
 const read = (name: string) => JSON.parse(readFileSync(join(fixtures, name, 'tokenizer.json'), 'utf8'));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tokenizer.json trees are edited freely here
 function variant(name: string, edit: (j: Record<string, any>) => void): string {
   const j = read(name.split(':')[0]!);
   edit(j);

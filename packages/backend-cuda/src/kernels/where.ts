@@ -1,6 +1,6 @@
 import { defineKernel } from '@tessera/core';
 import type { CudaBackend } from '../cuda-backend.js';
-import { ALL_DTYPES, addr, coalesceForKernel, contiguousStrides, esize, numel } from '../util/ops.js';
+import { ALL_DTYPES, addr, coalesceForKernel, esize, numel } from '../util/ops.js';
 
 // Moves raw element bits, so every dtype works; cond is bool (1 byte) or int32 after a core cast.
 export default defineKernel<'where', CudaBackend>('where', {

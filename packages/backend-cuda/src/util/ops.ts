@@ -15,6 +15,7 @@ export const ALL_DTYPES: readonly DType[] = ['float32', 'float16', 'bfloat16', '
 /** This backend's own unary codes after core's (U_GELU_ERF / U_GELU_TANH in tessera_cuda.h). */
 export const GELU_CODES = { none: UNARY_OPS.length, tanh: UNARY_OPS.length + 1 } as const;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one argument type for the kernels of every op (attributes differ per op)
 export type Args = KernelArgs<any, CudaBackend>;
 
 export const esize = (v: TensorView): number => BYTES_PER_ELEMENT[v.dtype];

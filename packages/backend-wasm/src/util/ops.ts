@@ -9,6 +9,7 @@ export const FLOAT32: readonly DType[] = ['float32'];
 export const F32_I32: readonly DType[] = ['float32', 'int32'];
 export const ALL_DTYPES: readonly DType[] = ['float32', 'float16', 'bfloat16', 'int32', 'int8', 'uint8', 'bool'];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one argument type for the kernels of every op (attributes differ per op)
 type Args = KernelArgs<any, WasmBackend>;
 
 export const esize = (v: TensorView): number => BYTES_PER_ELEMENT[v.dtype];

@@ -65,12 +65,14 @@ export function runElementwise(backend: WebGpuBackend, spec: ElementwiseSpec): v
 
 /** A unary kernel body: `expr` of `a`. */
 export function unary(op: string, expr: string, fns = '') {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shared by the kernels of several ops (attributes differ per op)
   return ({ backend, inputs: [x], outputs: [y] }: KernelArgs<any, WebGpuBackend>): void =>
     runElementwise(backend, { op, inputs: [x!], output: y!, expr, fns });
 }
 
 /** A binary kernel body: `expr` of `a` and `b` (a per-dtype choice when it differs). */
 export function binary(op: string, expr: string | ((d: DType) => string), fns = '') {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shared by the kernels of several ops (attributes differ per op)
   return ({ backend, inputs: [a, b], outputs: [y] }: KernelArgs<any, WebGpuBackend>): void =>
     runElementwise(backend, { op, inputs: [a!, b!], output: y!, expr: typeof expr === 'string' ? expr : expr(a!.dtype), fns });
 }

@@ -45,6 +45,7 @@ ${ROW_MAIN}
 }
 
 export function reduceKernel(kind: Kind) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shared by the kernels of several ops (attributes differ per op)
   return ({ backend, inputs: [x], outputs: [y] }: KernelArgs<any, WebGpuBackend>): void => {
     const { outer, n } = rows(x!);
     const code = source(kind, x!.dtype === 'float32' ? 'f32' : 'i32');

@@ -21,6 +21,7 @@ ${rowMain(wg)}
 const CODES = new Map<string, string>();
 
 export function softmaxKernel(log: boolean) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shared by the kernels of several ops (attributes differ per op)
   return ({ backend, inputs: [x], outputs: [y] }: KernelArgs<any, WebGpuBackend>): void => {
     const { outer, n } = rows(x!);
     const h = x!.dtype === 'float16', wg = rowThreads(n), key = `${+log}${+h}${wg}`;
