@@ -83,7 +83,8 @@ export class Tensor {
   declare scatterAdd: (dim: number, index: Tensor, src: Tensor) => Tensor;
   declare reshape: (shape: readonly number[]) => Tensor;
   declare view: (shape: readonly number[]) => Tensor;
-  declare permute: (dims: readonly number[]) => Tensor;
+  /** permute([2, 0, 1]) or permute(2, 0, 1). */
+  declare permute: (...dims: (number | readonly number[])[]) => Tensor;
   declare transpose: (d0?: number, d1?: number) => Tensor;
   declare expand: (shape: readonly number[]) => Tensor;
   declare broadcastTo: (shape: readonly number[]) => Tensor;

@@ -1,6 +1,8 @@
 import type { Backend, RandomDist } from '../backend.js';
 import { assertDType, fromNumbers, isFloat, type DType, type StorageArray } from '../dtype.js';
-import { backendSync, dispatch, emptyTensor, getBackend, sharedGenerator } from '../engine.js';
+import { backendSync, checkAllocation, dispatch, emptyTensor, getBackend, sharedGenerator } from '../engine.js';
+import { describe } from '../format.js';
+import { checkOptions } from '../validate.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { checkShape, fmt, numel } from '../layout.js';
 import { Tensor } from '../tensor.js';
@@ -111,10 +113,24 @@ export function scalar(value: number | boolean, opts: CreateOptions = {}): Tenso
   return tensor(value, opts);
 }
 
-export function full(shape: readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
-  const s = checkShape(shape, 'full');
+type CreateArg = CreateOptions | DType;
+
+/** Options, or a dtype name where PyTorch users pass one (`zeros([2], 'int32')`). */
+function createOpts(fn: string, opts: CreateArg | undefined): CreateOptions {
+  const o = typeof opts === 'string' ? { dtype: opts } : (opts ?? {});
+  checkOptions(fn, o, ['dtype', 'requiresGrad', 'backend']);
+  return o;
+}
+
+function fullAs(fn: string, shape: readonly number[], value: number | boolean, optsArg: CreateArg = {}): Tensor {
+  const opts = createOpts(fn, optsArg);
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new ArgumentError(`${fn}: argument 'fillValue' must be a number or a boolean, got ${describe(value)}`);
+  }
+  const s = checkShape(shape, fn);
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
-  assertDType(dtype, 'full');
+  assertDType(dtype, fn);
+  checkAllocation(fn, s, dtype);
   const raw = fromNumbers(dtype, [Number(value)]);
   const data = fromNumbers(dtype, []).constructor as new (n: number) => StorageArray;
   const arr = new data(numel(s));
@@ -122,8 +138,9 @@ export function full(shape: readonly number[], value: number | boolean, opts: Cr
   return finish(fromStorage(arr, s, dtype, resolveBackend(opts.backend)), opts);
 }
 
-export const zeros = (shape: readonly number[], opts: CreateOptions = {}) => full(shape, 0, opts);
-export const ones = (shape: readonly number[], opts: CreateOptions = {}) => full(shape, 1, opts);
+export const full = (shape: readonly number[], value: number | boolean, opts: CreateArg = {}) => fullAs('full', shape, value, opts);
+export const zeros = (shape: readonly number[], opts: CreateArg = {}) => fullAs('zeros', shape, 0, opts);
+export const ones = (shape: readonly number[], opts: CreateArg = {}) => fullAs('ones', shape, 1, opts);
 
 const likeOpts = (t: Tensor, opts: CreateOptions): CreateOptions => ({ dtype: t.dtype, backend: t.backend, ...opts });
 export const zerosLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 0, likeOpts(t, opts));
@@ -137,6 +154,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
     throw new ArgumentError(`arange: bad range start=${start} end=${end} step=${step}`);
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
+  checkAllocation('arange', [n, 2], 'float32'); // staged in a Float64Array
   const ints = [start, end, step].every(Number.isInteger);
   const dtype = opts.dtype ?? (ints ? 'int32' : 'float32');
   const vals = new Float64Array(n);
@@ -146,6 +164,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   checkShape([n, m], 'eye');
+  checkAllocation('eye', [n, m, 2], 'float32'); // staged in a Float64Array
   const dtype = opts.dtype ?? 'float32';
   const vals = new Float64Array(n * m);
   for (let i = 0; i < Math.min(n, m); i++) vals[i * m + i] = 1;

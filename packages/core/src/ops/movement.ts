@@ -7,6 +7,7 @@ import {
 import { Tensor } from '../tensor.js';
 import { full } from './creation.js';
 import { viewRaw } from './elementwise.js';
+import { checkInt, checkTensor } from '../validate.js';
 
 /** Same data, new shape: a view when the layout allows, else a copy (like torch.reshape). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -32,7 +33,11 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   return attach('reshape', [x], viewRaw(x, s, st));
 }
 
-export function permute(x: Tensor, dims: readonly number[]): Tensor {
+/** permute(x, [2, 0, 1]) or PyTorch's permute(x, 2, 0, 1). */
+export function permute(x: Tensor, ...dimsArg: (number | readonly number[])[]): Tensor {
+  checkTensor('permute', 'input', x);
+  const dims = (Array.isArray(dimsArg[0]) ? dimsArg[0] : dimsArg) as readonly number[];
+  dims.forEach((a, i) => checkInt('permute', `dims[${i}]`, a));
   const nd = x.ndim;
   const d = dims.map((a) => normAxis(a, nd, 'permute'));
   if (d.length !== nd || new Set(d).size !== nd) {
@@ -64,6 +69,10 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 /** `x[..., start:end:step, ...]` along `dim` (negative start/end count from the end; clamped like Python). */
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
+  checkTensor('slice', 'input', x);
+  checkInt('slice', 'dim', dim);
+  checkInt('slice', 'start', start);
+  if (end !== undefined) checkInt('slice', 'end', end);
   const d = normAxis(dim, x.ndim, 'slice');
   if (!Number.isInteger(step) || step <= 0) throw new ArgumentError(`slice: step must be a positive integer, got ${step}`);
   const n = x.shape[d]!;
@@ -80,6 +89,10 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  checkTensor('narrow', 'input', x);
+  checkInt('narrow', 'dim', dim);
+  checkInt('narrow', 'start', start);
+  checkInt('narrow', 'length', length, { min: 0 });
   const d = normAxis(dim, x.ndim, 'narrow');
   const s = start < 0 ? start + x.shape[d]! : start;
   if (s < 0 || length < 0 || s + length > x.shape[d]!) {

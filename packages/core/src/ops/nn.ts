@@ -5,7 +5,9 @@
 import { attach, noGrad } from '../autograd.js';
 import type { OpAttrs, OpName } from '../backend.js';
 import { isFloat } from '../dtype.js';
-import { contiguousRaw, tryDispatch } from '../engine.js';
+import { contiguousRaw, isTensor, tidy, tryDispatch } from '../engine.js';
+import { describe } from '../format.js';
+import { checkOptions, checkTensor } from '../validate.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { contiguousStrides, fmt, normAxis, numel } from '../layout.js';
 import { Tensor } from '../tensor.js';
@@ -25,6 +27,7 @@ function fused<Op extends OpName>(op: Op, inputs: Tensor[], shape: readonly numb
 }
 
 function floatInput(op: string, x: Tensor): Tensor {
+  checkTensor(op, 'input', x);
   if (!isFloat(x.dtype)) throw new DTypeError(`${op}: needs a float tensor, got ${x.dtype}; cast with .to('float32')`);
   return x;
 }
@@ -75,7 +78,18 @@ function logSoftmaxLast(x: Tensor): Tensor {
 export const softmax = (x: Tensor, axis = -1) => alongAxis(floatInput('softmax', x), axis, 'softmax', softmaxLast);
 export const logSoftmax = (x: Tensor, axis = -1) => alongAxis(floatInput('logSoftmax', x), axis, 'logSoftmax', logSoftmaxLast);
 
-function normShape(op: string, x: Tensor, normalizedShape: number | readonly number[], params: (Tensor | undefined)[]): number {
+function normShape(op: string, x: Tensor, normalizedShape: number | readonly number[], params: (Tensor | undefined)[], eps?: number): number {
+  checkTensor(op, 'input', x);
+  if (!(typeof normalizedShape === 'number' || Array.isArray(normalizedShape))) {
+    throw new ArgumentError(`${op}: argument 'normalizedShape' must be a size or a list of sizes, got ${describe(normalizedShape)}`);
+  }
+  if (eps !== undefined && (typeof eps !== 'number' || !(eps >= 0))) throw new ArgumentError(`${op}: argument 'eps' must be a number ≥ 0, got ${describe(eps)}`);
+  params.forEach((p, i) => {
+    if (p === undefined) return;
+    checkTensor(op, i === 0 ? 'weight' : 'bias', p);
+    // As PyTorch: one dtype throughout (a raw f16 weight beside f32 input would be read as the wrong bits).
+    if (p.dtype !== x.dtype) throw new DTypeError(`${op}: ${i === 0 ? 'weight' : 'bias'} is ${p.dtype} but input is ${x.dtype}; cast them to one dtype`);
+  });
   const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
   if (ns.length > x.ndim || ns.some((d, i) => d !== x.shape[x.ndim - ns.length + i])) {
     throw new ShapeError(`${op}: normalizedShape ${fmt(ns)} does not match the end of input shape ${fmt(x.shape)}`);
@@ -89,7 +103,7 @@ function normShape(op: string, x: Tensor, normalizedShape: number | readonly num
 /** Layer normalisation over the trailing `normalizedShape` dims (biased variance, like torch). */
 export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor {
   floatInput('layerNorm', x);
-  const n = normShape('layerNorm', x, normalizedShape, [weight, bias]);
+  const n = normShape('layerNorm', x, normalizedShape, [weight, bias], eps);
   const x2 = viewRaw(contiguousRaw(x), [x.size / Math.max(n, 1), n], [n, 1]);
   const w = weight && rows(weight).reshape([n]);
   const b = bias && rows(bias).reshape([n]);
@@ -111,7 +125,7 @@ const rsqrtOf = (t: Tensor) => t.rsqrt();
 /** RMS normalisation: x / sqrt(mean(x^2) + eps) * weight. */
 export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor, eps = 1e-6): Tensor {
   floatInput('rmsNorm', x);
-  const n = normShape('rmsNorm', x, normalizedShape, [weight]);
+  const n = normShape('rmsNorm', x, normalizedShape, [weight], eps);
   const x2 = viewRaw(contiguousRaw(x), [x.size / Math.max(n, 1), n], [n, 1]);
   const w = weight && rows(weight).reshape([n]);
   const attrs = { eps, hasWeight: !!w };
@@ -124,7 +138,10 @@ export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], 
 }
 
 /** GELU: 'none' = x * Phi(x) with erf (exact), 'tanh' = the tanh approximation. */
-export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+export function gelu(x: Tensor, optsArg: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}): Tensor {
+  checkTensor('gelu', 'input', x);
+  const opts = typeof optsArg === 'string' ? { approximate: optsArg } : optsArg; // PyTorch: gelu(x, approximate)
+  checkOptions('gelu', opts, ['approximate']);
   floatInput('gelu', x);
   const approximate = opts.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') {
@@ -148,6 +165,15 @@ export interface CrossEntropyOptions {
 
 /** Cross-entropy of logits [N, C] (or [C]) against int class targets [N] (or []), as torch. */
 export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  checkTensor('crossEntropy', 'input', logits);
+  checkTensor('crossEntropy', 'target', target);
+  if (isTensor(opts)) {
+    throw new ArgumentError("crossEntropy: class weights (PyTorch's third positional 'weight') are not supported; pass options as { ignoreIndex, labelSmoothing, reduction }");
+  }
+  if (typeof opts === 'string') {
+    throw new ArgumentError(`crossEntropy: a third positional argument is PyTorch's 'weight'; pass the reduction as an option: crossEntropy(input, target, { reduction: ${describe(opts)} })`);
+  }
+  checkOptions('crossEntropy', opts, ['ignoreIndex', 'labelSmoothing', 'reduction']);
   const { ignoreIndex = -100, labelSmoothing = 0, reduction = 'mean' } = opts;
   floatInput('crossEntropy', logits);
   if (target.dtype === 'bool' || isFloat(target.dtype)) {
@@ -200,14 +226,22 @@ export function crossEntropyRows(logits: Tensor, target: Tensor, a: OpAttrs['cro
 }
 
 /** Inverted dropout: zero with probability p and scale the rest by 1 / (1 - p). */
-export function dropout(x: Tensor, p = 0.5, opts: { training?: boolean; seed?: number } = {}): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: p must be in [0, 1], got ${p}`);
+/** dropout(x, p, { training, seed }) or PyTorch's dropout(x, p, training). */
+export function dropout(x: Tensor, p = 0.5, optsArg: { training?: boolean; seed?: number } | boolean = {}): Tensor {
+  checkTensor('dropout', 'input', x);
+  const opts = typeof optsArg === 'boolean' ? { training: optsArg } : optsArg;
+  checkOptions('dropout', opts, ['training', 'seed']);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: argument 'p' must be a number in [0, 1], got ${describe(p)}`);
+  if (opts.training !== undefined && typeof opts.training !== 'boolean') throw new ArgumentError(`dropout: option 'training' must be true or false, got ${describe(opts.training)}`);
   if (opts.training === false || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const u = rand(x.shape, { seed: opts.seed, backend: x.backend });
-  const keepMask = noGrad(() => cast(lt(u, 1 - p), x.dtype));
-  u.dispose();
-  return mul(x, mul(keepMask, 1 / (1 - p)));
+  const scaled = noGrad(() => tidy(() => {
+    const u = rand(x.shape, { seed: opts.seed, backend: x.backend });
+    return mul(cast(lt(u, 1 - p), x.dtype), 1 / (1 - p));
+  }));
+  const y = mul(x, scaled);
+  if (!y.node) scaled.dispose();
+  return y;
 }
 
 export interface AttentionOptions {
@@ -221,8 +255,33 @@ export interface AttentionOptions {
 }
 
 /** softmax(q k^T * scale + mask) v, as torch.nn.functional.scaled_dot_product_attention. */
-export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
-  for (const t of [q, k, v]) floatInput('scaledDotProductAttention', t);
+/** Options object, or PyTorch's positional attn_mask as the fourth argument. */
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optsArg: AttentionOptions | Tensor = {}): Tensor {
+  const fn = 'scaledDotProductAttention';
+  checkTensor(fn, 'query', q);
+  checkTensor(fn, 'key', k);
+  checkTensor(fn, 'value', v);
+  const opts: AttentionOptions = isTensor(optsArg) ? { attnMask: optsArg } : optsArg;
+  checkOptions(fn, opts, ['attnMask', 'isCausal', 'dropoutP', 'scale', 'seed']);
+  for (const t of [q, k, v]) floatInput(fn, t);
+  if (k.dtype !== q.dtype || v.dtype !== q.dtype) {
+    throw new DTypeError(`${fn}: query, key and value must share a dtype, got ${q.dtype}, ${k.dtype}, ${v.dtype}; cast them first`);
+  }
+  const mask = opts.attnMask;
+  if (mask === undefined) return attentionOf(q, k, v, opts);
+  checkTensor(fn, 'attnMask', mask);
+  // A bool mask, or a float mask added to the scores (cast to the query's dtype, never read as raw bits).
+  if (mask.dtype !== 'bool' && !isFloat(mask.dtype)) {
+    throw new DTypeError(`${fn}: attnMask must be bool (true = attend) or float (added to the scores), got ${mask.dtype}; convert it with .to('bool')`);
+  }
+  if (mask.dtype === 'bool' || mask.dtype === q.dtype) return attentionOf(q, k, v, opts);
+  const m = cast(mask, q.dtype);
+  const y = attentionOf(q, k, v, { ...opts, attnMask: m });
+  if (!y.node) m.dispose();
+  return y;
+}
+
+function attentionOf(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
   if (q.ndim < 2 || k.ndim !== q.ndim || v.ndim !== q.ndim) {
     throw new ShapeError(`scaledDotProductAttention: q, k, v need one rank ≥ 2, got ${fmt(q.shape)}, ${fmt(k.shape)}, ${fmt(v.shape)}`);
   }
@@ -311,6 +370,15 @@ export interface AdamWOptions { lr: number; beta1?: number; beta2?: number; eps?
 
 /** One AdamW step (decoupled weight decay, bias-corrected); returns new tensors. */
 export function adamwUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamWOptions): { param: Tensor; m: Tensor; v: Tensor } {
+  const fn = 'adamwUpdate';
+  for (const [name, t] of [['param', param], ['grad', grad], ['m', m], ['v', v]] as const) checkTensor(fn, name, t);
+  checkOptions(fn, o, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'step']);
+  if (!o || typeof o.lr !== 'number' || !Number.isFinite(o.lr)) {
+    throw new ArgumentError(`${fn}: option 'lr' (the learning rate) is required and must be a finite number, got ${describe(o?.lr)}`);
+  }
+  for (const k of ['beta1', 'beta2', 'eps', 'weightDecay'] as const) {
+    if (o[k] !== undefined && (typeof o[k] !== 'number' || !Number.isFinite(o[k]))) throw new ArgumentError(`${fn}: option '${k}' must be a finite number, got ${describe(o[k])}`);
+  }
   const a = { lr: o.lr, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, eps: o.eps ?? 1e-8, weightDecay: o.weightDecay ?? 0.01, step: o.step };
   if (!Number.isInteger(a.step) || a.step < 1) throw new ArgumentError(`adamwUpdate: step must be an integer ≥ 1, got ${o.step}`);
   for (const t of [grad, m, v]) {

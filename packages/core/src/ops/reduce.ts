@@ -1,11 +1,13 @@
-import { attach } from '../autograd.js';
+import { attach, noGrad } from '../autograd.js';
 import type { ReduceOp } from '../backend.js';
 import { isFloat, type DType } from '../dtype.js';
-import { contiguousRaw, dispatch } from '../engine.js';
+import { contiguousRaw, dispatch, tidy } from '../engine.js';
 import { ArgumentError } from '../errors.js';
+import { describe } from '../format.js';
+import { checkTensor } from '../validate.js';
 import { normAxes, normAxis, numel } from '../layout.js';
 import { Tensor } from '../tensor.js';
-import { cast, div, exp, log, mul, sub, add, viewRaw } from './elementwise.js';
+import { abs, cast, div, eq, exp, log, mul, sub, add, viewRaw, where } from './elementwise.js';
 import { contiguousStrides } from '../layout.js';
 
 export type Axis = number | readonly number[];
@@ -19,6 +21,12 @@ export interface ReducePlan {
 }
 
 export function reducePlan(x: Tensor, axis: Axis | undefined, keepDim: boolean, op: string): ReducePlan {
+  checkTensor(op, 'input', x);
+  // PyTorch's sum(0, 1) means keepdim=True by truthiness; here keepDim must be a boolean, so a
+  // second axis passed positionally is an error rather than silently read as keepDim.
+  if (typeof keepDim !== 'boolean') {
+    throw new ArgumentError(`${op}: argument 'keepDim' must be true or false, got ${describe(keepDim)}; pass several axes as an array, e.g. ${op}([0, 1])`);
+  }
   const axes = normAxes(axis, x.ndim, op);
   const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outShape = keepDim ? keptShape : x.shape.filter((_, i) => !axes.includes(i));
@@ -103,10 +111,17 @@ export function std(x: Tensor, axis?: Axis, keepDim = false, correction = 1): Te
 
 /** log(sum(exp(x))) over `axis`, computed stably. */
 export function logSumExp(x: Tensor, axis: Axis, keepDim = false): Tensor {
-  const m = max(x, axis, true).detach();
-  const e = exp(sub(x, m));
-  const s = log(sum(e, axis, true));
-  const r = add(s, m);
   const p = reducePlan(x, axis, keepDim, 'logSumExp');
-  return keepDim ? r : r.reshape(p.outShape);
+  // An infinite max shifts by 0 instead (PyTorch: all -inf -> -inf, any +inf -> +inf, never NaN).
+  const m = noGrad(() => tidy(() => { const mx = max(x, axis, true); return where(eq(abs(mx), Infinity), 0, mx); }));
+  const d = sub(x, m);
+  const e = exp(d);
+  const se = sum(e, axis, true);
+  const s = log(se);
+  const r = add(s, m);
+  if (!r.node) for (const t of [m, d, e, se, s]) t.dispose();
+  if (keepDim) return r;
+  const out = r.reshape(p.outShape);
+  if (!out.node && out !== r) r.dispose();
+  return out;
 }
