@@ -56,8 +56,8 @@ function icdLibrary(file: string, fs: ProbeFs): string | undefined {
   return fs.existsSync(path) ? path : undefined;
 }
 
-/** Software Vulkan that needs no GPU device (SwiftShader; lavapipe lacks features Dawn requires). */
-const isSoftwareDriver = (lib: string): boolean => /swiftshader/i.test(lib);
+/** Software Vulkan that needs no GPU device: SwiftShader, and Mesa's lavapipe (libvulkan_lvp). */
+const isSoftwareDriver = (lib: string): boolean => /swiftshader|lvp|lavapipe/i.test(lib);
 
 /** GPU device nodes a hardware Vulkan driver opens (DRM render nodes, NVIDIA, WSL). */
 function hasGpuDevice(fs: ProbeFs): boolean {

@@ -36,6 +36,12 @@ const SW_ENV = { VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' }
 describe('vulkanProblem (no Dawn involved)', () => {
   it('finds nothing wrong with SwiftShader named in VK_ICD_FILENAMES, or a GPU with its driver', () => {
     expect(vulkanProblem(SW_ENV, fakeFs({ ...LOADER, ...SWIFTSHADER }))).toBeUndefined();
+    // Mesa's lavapipe is software too (the float16 conformance pass runs on it)
+    const LVP = {
+      '/usr/share/vulkan/icd.d/lvp_icd.json': JSON.stringify({ ICD: { library_path: 'libvulkan_lvp.so' } }),
+      '/usr/share/vulkan/icd.d/libvulkan_lvp.so': '',
+    };
+    expect(vulkanProblem({ VK_ICD_FILENAMES: '/usr/share/vulkan/icd.d/lvp_icd.json' }, fakeFs({ ...LOADER, ...LVP }))).toBeUndefined();
     expect(vulkanProblem({}, fakeFs({ ...LOADER, ...INTEL, '/dev/dri/renderD128': '' }))).toBeUndefined();
     expect(vulkanProblem({}, fakeFs({ ...INTEL, '/dev/nvidia0': '', '/etc/ld.so.cache': 'xx libvulkan.so.1 yy' }))).toBeUndefined();
   });
