@@ -1,3 +1,4 @@
+import { describe } from './format.js';
 import { DTypeError } from './errors.js';
 
 /** Element types. float16 / bfloat16 are stored as real 16-bit data (round-to-nearest-even). */
@@ -28,7 +29,7 @@ export function isInt(d: DType): boolean {
 
 export function assertDType(d: unknown, where: string): asserts d is DType {
   if (!DTYPES.includes(d as DType)) {
-    throw new DTypeError(`${where}: unknown dtype ${JSON.stringify(d)}; use one of ${DTYPES.join(', ')}`);
+    throw new DTypeError(`${where}: unknown dtype ${describe(d)}; use one of ${DTYPES.join(', ')}`);
   }
 }
 

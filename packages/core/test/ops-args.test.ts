@@ -89,3 +89,17 @@ describe('composite ops free their intermediates outside tidy', () => {
     });
   }
 });
+
+describe('messages stay bounded', () => {
+  it('cast(x, <tensor>) describes the tensor instead of serialising it', async () => {
+    const { cast } = await import('@tessera/core');
+    const x = tensor([1, 2]);
+    const big = zeros([256, 256]);
+    const t0 = performance.now();
+    let msg = '';
+    try { cast(x, big as never); } catch (e) { msg = (e as Error).message; expect((e as { code: string }).code).toBe('ERR_DTYPE'); }
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(msg).toContain('Tensor[256, 256] float32');
+    expect(msg.length).toBeLessThan(200);
+  });
+});

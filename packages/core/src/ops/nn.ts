@@ -145,7 +145,7 @@ export function gelu(x: Tensor, optsArg: { approximate?: 'none' | 'tanh' } | 'no
   floatInput('gelu', x);
   const approximate = opts.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') {
-    throw new ArgumentError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+    throw new ArgumentError(`gelu: approximate must be 'none' or 'tanh', got ${describe(approximate)}`);
   }
   const xc = contiguousRaw(x);
   const y = fused('gelu', [xc], x.shape, { approximate }, () =>
