@@ -2,7 +2,7 @@
 import { backward } from './autograd.js';
 import { BYTES_PER_ELEMENT, DTYPES, type DType } from './dtype.js';
 import { backendSync, contiguousRaw } from './engine.js';
-import { SyncReadError } from './errors.js';
+import { ShapeError, SyncReadError } from './errors.js';
 import { Tensor } from './tensor.js';
 import { fromStorage, fullLike, onesLike, zerosLike } from './ops/creation.js';
 import * as E from './ops/elementwise.js';
@@ -37,6 +37,26 @@ for (const [name, f] of Object.entries(forwarded)) P[name] = self1(f);
 P.backward = function (this: Tensor, gradient?: Tensor | { retainGraph?: boolean }, opts?: { retainGraph?: boolean } | boolean) {
   backward(this, gradient, opts);
 };
+
+Object.defineProperty(P, 'T', {
+  get(this: Tensor) {
+    if (this.ndim > 2) throw new ShapeError(`T: needs a tensor of at most 2 dims, got shape [${this.shape.join(', ')}]; use .mT or permute()`);
+    return this.ndim < 2 ? this : M.transpose(this, 0, 1);
+  },
+});
+Object.defineProperty(P, 'mT', {
+  get(this: Tensor) {
+    if (this.ndim < 2) throw new ShapeError(`mT: needs a tensor of at least 2 dims, got shape [${this.shape.join(', ')}]`);
+    return M.transpose(this, -2, -1);
+  },
+});
+const castTo = (d: DType) => function (this: Tensor) { return E.cast(this, d); };
+P.float = castTo('float32');
+P.half = castTo('float16');
+P.bfloat16 = castTo('bfloat16');
+P.int = castTo('int32');
+P.bool = castTo('bool');
+P.tolist = function (this: Tensor) { return this.arraySync(); };
 
 P.detach = function (this: Tensor) {
   return new Tensor(this.storage, this, this.dtype);

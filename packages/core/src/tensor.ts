@@ -99,6 +99,17 @@ export class Tensor {
   declare chunk: (chunks: number, dim?: number) => Tensor[];
   /** A tensor sharing this one's data, cut from the autograd graph. */
   declare detach: () => Tensor;
+  /** Transpose of a 2-d tensor (PyTorch's `.T`, here for ndim ≤ 2 only, as PyTorch now requires). */
+  declare readonly T: Tensor;
+  /** The last two dims swapped (PyTorch's `.mT`). */
+  declare readonly mT: Tensor;
+  declare float: () => Tensor;
+  declare half: () => Tensor;
+  declare bfloat16: () => Tensor;
+  declare int: () => Tensor;
+  declare bool: () => Tensor;
+  /** Nested arrays (PyTorch's `tolist()`; synchronous read, as `arraySync()`). */
+  declare tolist: () => NestedArray;
   /** backward(), backward(gradient), backward(gradient, retainGraph), backward({ retainGraph }). */
   declare backward: (gradient?: Tensor | { retainGraph?: boolean }, opts?: { retainGraph?: boolean } | boolean) => void;
   declare zerosLike: () => Tensor;
@@ -115,6 +126,10 @@ export class Tensor {
   }
 
   get ndim(): number { return this.shape.length; }
+  /** Number of dims (PyTorch's `dim()`). */
+  dim(): number { return this.shape.length; }
+  /** Number of elements (PyTorch's `numel()`; same as `size`). */
+  numel(): number { return numel(this.shape); }
   /** Number of elements. */
   get size(): number { return numel(this.shape); }
   /** Name of the backend holding the data. */

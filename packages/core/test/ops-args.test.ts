@@ -103,3 +103,23 @@ describe('messages stay bounded', () => {
     expect(msg.length).toBeLessThan(200);
   });
 });
+
+describe('PyTorch tensor members', () => {
+  it('dim(), numel(), .T, .mT, float() / half() / int() / bool(), tolist()', () => {
+    const m = tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(m.dim()).toBe(2);
+    expect(m.numel()).toBe(6);
+    expect(m.T.shape).toEqual([3, 2]);
+    expect(m.T.tolist()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(zeros([2, 3, 4]).mT.shape).toEqual([2, 4, 3]);
+    expect(() => zeros([2, 3, 4]).T).toThrow(expect.objectContaining({ code: 'ERR_SHAPE' }));
+    expect(() => zeros([3]).mT).toThrow(expect.objectContaining({ code: 'ERR_SHAPE' }));
+    expect(m.half().dtype).toBe('float16');
+    expect(m.half().float().dtype).toBe('float32');
+    expect(m.int().dtype).toBe('int32');
+    expect(m.bool().tolist()).toEqual([[true, true, true], [true, true, true]]);
+    const g = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    g.T.sum().backward();
+    expect(g.grad!.tolist()).toEqual([[1, 1], [1, 1]]);
+  });
+});
