@@ -189,6 +189,22 @@ function checkSeed(seed: number): number {
   return seed;
 }
 
+/** The global generator's state (as torch.get_rng_state): store it in a checkpoint to resume bit-exactly. */
+export function getRngState(): { seed: number; offset: number } {
+  return { seed: generator.seed, offset: generator.offset };
+}
+
+/** Restore a state from `getRngState()` (as torch.set_rng_state). */
+export function setRngState(state: { seed: number; offset: number }): void {
+  if (!state || typeof state !== 'object') throw new ArgumentError(`setRngState: state must be { seed, offset } from getRngState(), got ${describe(state)}`);
+  const seed = checkSeed(state.seed);
+  if (!Number.isInteger(state.offset) || state.offset < 0 || state.offset > 0xffffffff) {
+    throw new ArgumentError(`setRngState: offset must be an integer in [0, 2^32), got ${describe(state.offset)}`);
+  }
+  generator.seed = seed;
+  generator.offset = state.offset;
+}
+
 /** (seed, offset) for one draw: an explicit seed starts at offset 0; else the global stream advances. */
 export function nextRandomKey(seed?: number): { seed: number; offset: number } {
   if (seed !== undefined) return { seed: checkSeed(seed), offset: 0 };
