@@ -12,3 +12,14 @@ export {
   makeSchedule, constantSchedule, linearSchedule, cosineSchedule, inverseSqrtSchedule, SCHEDULE_NAMES,
   type Schedule, type ScheduleName, type ScheduleOptions,
 } from './schedules.js';
+export { openDataSource, readDocuments, type DataSource, type DataFormat, type SourceFile, type TextPiece } from './data/sources.js';
+export { prepareTokens, TokenFile, type TokenFileHeader, type TokenDType, type PrepareTokensOptions } from './data/token-file.js';
+export { TokenRange, TokenArray, trainValSplit, unigramBaseline, type BatchSource } from './data/blocks.js';
+export {
+  saveCheckpoint, loadCheckpoint, listCheckpoints, latestCheckpoint, TRAINER_STATE_NAME, OPTIMIZER_NAME,
+  type SavableModel, type CheckpointContents,
+} from './checkpoint.js';
+export {
+  Trainer, DEFAULT_ARGS, type TrainingArgs, type TrainerOptions, type TrainerCallbacks, type TrainerState,
+  type StepMetrics, type EvalMetrics, type TrainableModel,
+} from './trainer.js';
