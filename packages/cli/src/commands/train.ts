@@ -3,12 +3,12 @@
  * files or JSONL, with live progress, metrics.jsonl, loss.svg and checkpoints in --out. Every
  * argument is checked before anything is written.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { manualSeed } from '@tessera/core';
 import type { ConfigDict } from '@tessera/nn';
-import { DataError, latestCheckpoint, prepareTokens, SCHEDULE_NAMES, Trainer, trainValSplit, unigramBaseline, type ScheduleName, type TrainingArgs } from '@tessera/train';
+import { DataError, latestCheckpoint, openDataSource, prepareTokens, SCHEDULE_NAMES, Trainer, trainValSplit, unigramBaseline, type ScheduleName, type TrainingArgs } from '@tessera/train';
 import { backendLabel, BACKENDS, useBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { MetricsLog } from '../metrics.js';
@@ -79,7 +79,12 @@ interface Plan {
 
 /** Check everything that can be checked before a byte is written. */
 async function plan(o: TrainOptions, cmd: Command): Promise<Plan> {
-  if (!existsSync(o.data)) throw new UsageError(`--data: '${o.data}' does not exist; pass a text file, a folder of .txt files or a .jsonl file`);
+  try {
+    await openDataSource(o.data, { textField: o.textField });
+  } catch (e) {
+    if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
+    throw e;
+  }
   if (o.resume) {
     const given = RUN_FLAGS.filter(([k]) => cmd.getOptionValueSource(k) === 'cli').map(([, f]) => f);
     if (given.length) throw new UsageError(`${given.join(', ')} cannot change on --resume (the checkpoint's settings are used); to change them start a new run with --from ${join(o.out, 'checkpoint-N')}`);
@@ -151,16 +156,19 @@ export async function runTrain(o: TrainOptions, cmd: Command): Promise<void> {
 
   // from here on, files are written
   const backend = await useBackend(o.backend);
-  say(`backend: ${backendLabel(backend)}`);
+  // a data problem found while tokenizing still leaves nothing behind: what this run created goes
+  const createdOut = !existsSync(o.out), cacheDir = join(o.out, 'data'), createdCache = !existsSync(cacheDir);
+  const undo = () => rmSync(createdOut ? o.out : cacheDir, { recursive: true, force: true });
   mkdirSync(o.out, { recursive: true });
   const tokBar = o.quiet ? null : progress('tokenizing', 100, 0);
   let tokens;
   try {
     tokens = await prepareTokens({
-      data: o.data, tokenizer, cacheDir: join(o.out, 'data'), eosTokenId: eos.id, textField: o.textField,
+      data: o.data, tokenizer, cacheDir, eosTokenId: eos.id, textField: o.textField,
       onProgress: (q) => tokBar?.update(Math.floor((100 * q.bytesDone) / Math.max(1, q.bytesTotal)), { tokens: String(q.tokens) }),
     });
   } catch (e) {
+    if (createdOut || createdCache) undo();
     if (e instanceof DataError) throw new UsageError(`--data: ${e.message}`);
     throw e;
   } finally {
@@ -168,9 +176,12 @@ export async function runTrain(o: TrainOptions, cmd: Command): Promise<void> {
   }
   const { train, val } = trainValSplit(tokens, o.valFraction);
   if (val.numTokens < args.blockSize + 1 || train.numTokens < args.blockSize + 1) {
+    tokens.close();
+    if (createdOut || createdCache) undo();
     throw new UsageError(`--data has ${tokens.length} tokens: too few for blocks of ${args.blockSize} in both splits; add text or lower --block-size`);
   }
   const baseline = unigramBaseline(train, val, vocab);
+  say(`backend: ${backendLabel(backend)}`);
   say(`data: ${tokens.length.toLocaleString('en-US')} tokens (${tokens.header.numDocuments} documents), ${train.numTokens.toLocaleString('en-US')} train / ${val.numTokens.toLocaleString('en-US')} validation; unigram baseline ${baseline.toFixed(3)} nats`);
 
   manualSeed(args.seed ?? o.seed);
@@ -196,7 +207,7 @@ export async function runTrain(o: TrainOptions, cmd: Command): Promise<void> {
         await plot();
       },
       onCheckpoint: ({ dir }) => { bar?.log(`saved ${dir}`); },
-      onWarning: (w) => { bar ? bar.log(`warning: ${w}`) : console.warn(`warning: ${w}`); },
+      onWarning: (w) => { if (bar) bar.log(`warning: ${w}`); else console.warn(`warning: ${w}`); },
     },
   });
   const t0 = Date.now();

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '@tessera/backend-cpu';
+import { AutoModelForCausalLM } from '@tessera/nn';
+import { Tokenizer } from '@tessera/tokenizers';
+import { tessera } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-e2e-'));
+const WORDS = 'the whale sea ship captain ahab harpoon white deck storm of and to a in'.split(' ');
+let seed = 5;
+const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const data = join(dir, 'corpus.txt');
+writeFileSync(data, Array.from({ length: 1500 }, () => Array.from({ length: 10 }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ')).join('\n'));
+const tok = join(dir, 'tokenizer.json');
+
+type Line = { step: number; loss?: number; lr?: number; tokensPerSec?: number; valLoss?: number };
+const metrics = (out: string): Line[] => readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+const trainLosses = (out: string) => metrics(out).filter((m) => m.loss !== undefined).map((m) => [m.step, m.loss]);
+
+describe('tessera end to end', () => {
+  it('train-tokenizer writes a BPE tokenizer.json with an end-of-text token', async () => {
+    const r = await tessera(['train-tokenizer', '--data', data, '--vocab-size', '400', '--out', tok, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const t = Tokenizer.fromFile(tok);
+    expect(t.getVocabSize()).toBeLessThanOrEqual(400);
+    expect(t.tokenToId('<|endoftext|>')).toBe(0);
+  });
+
+  it('tokenize prints ids and tokens that decode back', async () => {
+    const r = await tessera(['tokenize', '--tokenizer', tok, '--text', 'the white whale', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { ids, tokens } = JSON.parse(r.stdout) as { ids: number[]; tokens: string[] };
+    expect(Tokenizer.fromFile(tok).decode(ids)).toBe('the white whale');
+    expect(tokens.length).toBe(ids.length);
+  });
+
+  for (const backend of ['cpu', 'wasm']) {
+    const common = ['--tokenizer', tok, '--data', data, '--batch-size', '4', '--block-size', '16', '--eval-interval', '4', '--eval-iters', '2', '--backend', backend, '--warmup', '2', '--lr', '3e-3'];
+
+    it(`${backend}: trains, writes metrics.jsonl, loss.svg and a loadable checkpoint`, async () => {
+      const out = join(dir, `run-${backend}`);
+      const r = await tessera(['train', '--model', 'gpt2', ...common, '--steps', '12', '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`backend: ${backend}`));
+      expect(r.stdout).toMatch(/unigram baseline \d+\.\d+ nats/);
+      expect(r.stdout).toMatch(/training 12\/12 loss \d/); // plain progress lines off a TTY
+      expect(r.stdout).toMatch(/validation loss \d+\.\d+ \(perplexity/);
+      const m = metrics(out);
+      const steps = m.filter((x) => x.loss !== undefined), evals = m.filter((x) => x.valLoss !== undefined);
+      expect(steps.map((x) => x.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(steps.every((x) => Object.keys(x).includes('lr') && x.tokensPerSec! > 0 && Number.isFinite(x.loss))).toBe(true);
+      expect(evals.map((x) => x.step)).toEqual([4, 8, 12]);
+      expect(evals.at(-1)!.valLoss).toBeLessThan(evals[0]!.valLoss!);
+      const svg = readFileSync(join(out, 'loss.svg'), 'utf8');
+      expect(svg).toMatch(/^<svg/);
+      expect(svg).toContain('optimizer step');
+      expect(svg).toContain('cross-entropy loss (nats)');
+      expect(svg).toContain('validation');
+      expect(readdirSync(out)).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'checkpoint-12', 'checkpoint-8']));
+      expect(existsSync(join(out, 'checkpoint-4'))).toBe(false); // keepLast 2
+      const model = await AutoModelForCausalLM.fromPretrained(out);
+      expect((model as unknown as { className: string }).className).toBe('GPT2LMHeadModel');
+      model.dispose();
+      const ev = await tessera(['eval', '--model', out, '--data', data, '--backend', backend, '--json', '--block-size', '16']);
+      expect(ev.code, ev.stderr).toBe(0);
+      const e = JSON.parse(ev.stdout) as { loss: number; perplexity: number; tokens: number };
+      expect(e.loss).toBeGreaterThan(0);
+      expect(e.perplexity).toBeCloseTo(Math.exp(e.loss), 6);
+      expect(Math.abs(e.loss - evals.at(-1)!.valLoss!)).toBeLessThan(0.5);
+    }, 180_000);
+
+    it(`${backend}: 10 steps + --resume in a new process + 10 = 20 steps, bit-identical losses`, async () => {
+      const whole = join(dir, `whole-${backend}`), split = join(dir, `split-${backend}`);
+      const llama = ['--model', 'llama', ...common];
+      expect((await tessera(['train', ...llama, '--steps', '20', '--out', whole, '--quiet'])).code).toBe(0);
+      expect((await tessera(['train', ...llama, '--steps', '10', '--lr-decay-steps', '20', '--out', split, '--quiet'])).code).toBe(0);
+      const r = await tessera(['train', '--data', data, '--backend', backend, '--resume', '--steps', '20', '--out', split, '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      const a = trainLosses(whole), b = trainLosses(split);
+      expect(a).toHaveLength(20);
+      expect(b).toEqual(a);
+    }, 240_000);
+  }
+});
