@@ -5,5 +5,6 @@ export { planTraining, formatPlan, fmtBytes, fmtCount, WEIGHT_BYTES, ACTIVATION_
 export { lossSvg, lossSpec, writeLossPlot, type LossPoint } from './plot.js';
 export { MetricsLog, type MetricsLine } from './metrics.js';
 export { progress, type Progress } from './progress.js';
-export { useBackend, BACKENDS } from './backend.js';
+export { useBackend, backendLabel, BACKENDS } from './backend.js';
 export { runTrain, type TrainOptions } from './commands/train.js';
+export { loadTokenizer, saveTokenizer, eosId } from './tokenizer.js';
