@@ -57,11 +57,11 @@ console.log(`backend: ${backendLabel(backend)}`);
 const sample = Int32Array.from(tokenizer.encodeIds(chapters.slice(0, 8).map((c) => c.text).join(' '), { addSpecialTokens: false }));
 manualSeed(SEED);
 const probe = new GPT2LMHeadModel(new GPT2Config(CONFIG));
-const probeTrainer = new Trainer({ model: probe, trainData: trainValSplit(new TokenArray(sample), 0.1).train, args: { maxSteps: 10, batchSize: BATCH, blockSize: BLOCK } });
-await probeTrainer.trainStep();
+const probeTrainer = new Trainer({ model: probe, trainData: trainValSplit(new TokenArray(sample), 0.1).train, args: { maxSteps: 20, batchSize: BATCH, blockSize: BLOCK } });
+for (let i = 0; i < 3; i++) await probeTrainer.trainStep(); // warm: kernels, worker threads
 let t = performance.now();
-for (let i = 0; i < 3; i++) await probeTrainer.trainStep();
-const stepMs = (performance.now() - t) / 3;
+for (let i = 0; i < 5; i++) await probeTrainer.trainStep();
+const stepMs = (performance.now() - t) / 5;
 probe.dispose();
 probeTrainer.optimizer.dispose();
 const EVAL_EVERY = 100, EVAL_ITERS = 10;

@@ -4,7 +4,7 @@
  * argument is checked before anything is written.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { manualSeed } from '@tessera/core';
 import type { ConfigDict } from '@tessera/nn';
@@ -192,7 +192,7 @@ export async function runTrain(o: TrainOptions, cmd: Command): Promise<void> {
   const startStep = p.resumeDir ? Number(JSON.parse(readFileSync(join(p.resumeDir, 'trainer_state.json'), 'utf8')).step) : 0;
   metrics.truncateAfter(startStep);
   const bar = o.quiet ? null : progress('training', args.maxSteps, startStep);
-  const plot = () => writeLossPlot(join(o.out, 'loss.svg'), metrics.points(), `${family} on ${o.data}: loss (unigram baseline ${baseline.toFixed(2)})`);
+  const plot = () => writeLossPlot(join(o.out, 'loss.svg'), metrics.points(), `${family} (${(model.numParameters() / 1e6).toFixed(1)}M parameters) on ${basename(o.data)}`, baseline);
   const trainer = new Trainer({
     model, trainData: train, evalData: val, args,
     saveExtra: async (dir) => saveTokenizer(tokenizer, dir, eos.token, positions),
