@@ -200,7 +200,7 @@ async function main() {
       machine,
       rows: results.filter((r) => r.ms != null).map(({ impl, case: c, ms, minMs, runs, gflops, samplesPerSec }) =>
         ({ impl, case: c, ms: +ms.toFixed(4), minMs: +minMs.toFixed(4), runs, ...(gflops != null ? { gflops: +gflops.toFixed(3) } : {}),
-          ...(samplesPerSec != null ? { samplesPerSec: +samplesPerSec.toFixed(1), stepsPerSec: +(1000 / ms).toFixed(2) } : {}) })),
+          ...(samplesPerSec != null ? { [suite.samplesKey ?? 'samplesPerSec']: +samplesPerSec.toFixed(1), stepsPerSec: +(1000 / ms).toFixed(2) } : {}) })),
       skipped: [
         ...results.filter((r) => r.ms == null).map((r) => ({ impl: r.impl, case: r.case, reason: r.note })),
         ...problems.map((p) => ({ impl: p.impl, case: '*', reason: p.reason })),

@@ -53,21 +53,20 @@ console.log(`tokenizer: byte-level BPE, ${tokenizer.getVocabSize()} tokens`);
 
 // 3. how many steps fit the budget: time a few steps of a throwaway copy on the chosen backend
 const backend = await useBackend(opts.backend);
-console.log(`backend: ${backendLabel(backend)}`);
 const sample = Int32Array.from(tokenizer.encodeIds(chapters.slice(0, 8).map((c) => c.text).join(' '), { addSpecialTokens: false }));
 manualSeed(SEED);
 const probe = new GPT2LMHeadModel(new GPT2Config(CONFIG));
-const probeTrainer = new Trainer({ model: probe, trainData: trainValSplit(new TokenArray(sample), 0.1).train, args: { maxSteps: 20, batchSize: BATCH, blockSize: BLOCK } });
-for (let i = 0; i < 3; i++) await probeTrainer.trainStep(); // warm: kernels, worker threads
+const probeTrainer = new Trainer({ model: probe, trainData: trainValSplit(new TokenArray(sample), 0.1).train, args: { maxSteps: 30, batchSize: BATCH, blockSize: BLOCK } });
+for (let i = 0; i < 6; i++) await probeTrainer.trainStep(); // warm: kernels, worker threads, the JIT
 let t = performance.now();
-for (let i = 0; i < 5; i++) await probeTrainer.trainStep();
-const stepMs = (performance.now() - t) / 5;
+for (let i = 0; i < 8; i++) await probeTrainer.trainStep();
+const stepMs = (performance.now() - t) / 8;
 probe.dispose();
 probeTrainer.optimizer.dispose();
 const EVAL_EVERY = 100, EVAL_ITERS = 10;
 const perStep = stepMs * (1 + (EVAL_ITERS / 3) / EVAL_EVERY) + 2; // evaluations: a forward is ~1/3 of a step
 const steps = Math.max(50, Math.floor((opts.minutes * 60_000) / perStep));
-console.log(`a training step takes ${stepMs.toFixed(0)} ms here: ${steps} steps fit ${opts.minutes} minute(s)\n`);
+console.log(`backend: ${backendLabel(backend)}; a training step takes ≈ ${stepMs.toFixed(0)} ms here: ${steps} steps fit ${opts.minutes} minute(s)\n`);
 
 // 4. pre-train with the CLM objective through `tessera train`
 const code = await tessera([

@@ -100,7 +100,7 @@ export function resultsTable(suite, results) {
   const hasSamples = results.some((r) => r.samplesPerSec != null);
   const base = (impl, c) => results.find((r) => r.impl === impl && r.case === c && r.ms != null);
   const header = ['case', 'impl', 'median ms', 'min ms', 'runs', ...(hasFlops ? ['GFLOP/s'] : []),
-    ...(hasSamples ? ['steps/s', 'samples/s'] : []),
+    ...(hasSamples ? ['steps/s', suite.samplesLabel ?? 'samples/s'] : []),
     ...suite.baselines.map((b) => `× vs ${b}`), 'note'];
   const right = header.map((h, i) => i >= 2 && h !== 'note');
   const rows = results.map((r) => {
@@ -133,7 +133,7 @@ export function headlineLines(suite, results) {
     }
     const r = b.ms / a.ms;
     const verdict = goal == null ? '' : r >= goal ? `  (goal ≥${goal}×: met)` : `  (goal ≥${goal}×: NOT met)`;
-    const sps = a.samplesPerSec != null ? `; ${a.samplesPerSec.toFixed(0)} vs ${b.samplesPerSec.toFixed(0)} samples/s` : '';
+    const sps = a.samplesPerSec != null ? `; ${a.samplesPerSec.toFixed(0)} vs ${b.samplesPerSec.toFixed(0)} ${suite.samplesLabel ?? 'samples/s'}` : '';
     out.push(`${impl} vs ${baseline} at ${c}: ${r >= 1 ? `${fmtRatio(r)} faster` : `${fmtRatio(1 / r)} slower`} (${fmtMs(a.ms)} ms vs ${fmtMs(b.ms)} ms${sps})${verdict}`);
   }
   return out;

@@ -3,7 +3,7 @@
 // (measured on this machine kind) and lands on random runs of whichever impl allocates next.
 // The benchmarks re-run themselves once with glibc told to keep freed memory: the same for every
 // impl, and what a long-running process sees anyway. `--os-malloc` (or TESSERA_BENCH_OS_MALLOC=1)
-// keeps the default.
+// keeps the default. The same re-run adds the Node flags a peer needs (NODE_FLAGS).
 import { spawnSync } from 'node:child_process';
 
 export const MALLOC_ENV = {
@@ -11,14 +11,22 @@ export const MALLOC_ENV = {
   MALLOC_TRIM_THRESHOLD_: String(2 ** 32 - 1), // never trim the heap's top back to the OS
 };
 
-/** Re-runs this process with MALLOC_ENV unless it is set, opted out, or not glibc. Never returns then. */
+/** Node flags a peer needs: jax-js uses iterator helpers, which Node 20 ships behind a flag (22 has them). */
+const NODE_FLAGS = typeof globalThis.Iterator === 'undefined' ? ['--harmony-iterator-helpers'] : [];
+
+/**
+ * Re-runs this process with MALLOC_ENV (unless opted out, or not glibc) and the NODE_FLAGS it lacks.
+ * Never returns then. Returns whether freed memory is kept.
+ */
 export function reexecWithKeptMalloc(argv) {
-  if (process.platform !== 'linux' || !process.report?.getReport().header.glibcVersionRuntime) return false;
-  if (argv.includes('--os-malloc') || process.env.TESSERA_BENCH_OS_MALLOC === '1') return false;
-  if (Object.entries(MALLOC_ENV).every(([k, v]) => process.env[k] === v)) return true;
-  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+  const glibc = process.platform === 'linux' && Boolean(process.report?.getReport().header.glibcVersionRuntime);
+  const keep = glibc && !argv.includes('--os-malloc') && process.env.TESSERA_BENCH_OS_MALLOC !== '1';
+  const envDone = !keep || Object.entries(MALLOC_ENV).every(([k, v]) => process.env[k] === v);
+  const flags = NODE_FLAGS.filter((f) => !process.execArgv.includes(f));
+  if (envDone && !flags.length) return keep;
+  const r = spawnSync(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], {
     stdio: 'inherit',
-    env: { ...process.env, ...MALLOC_ENV },
+    env: { ...process.env, ...(keep ? MALLOC_ENV : {}) },
   });
   process.exit(r.status ?? 1);
 }

@@ -166,28 +166,51 @@ function tesseraAdapter(T, backend, version) {
         };
         return adamRunner(T, backend, P, [X, Y], loss, steps, adam);
       },
-      // nanoGPT's baby GPT (lib/gpt.mjs), written with core ops as a PyTorch user would.
+      // nanoGPT's baby GPT (lib/gpt.mjs) as @tessera/nn's GPT2LMHeadModel (erf gelu, zero biases,
+      // the seeded weights under their HF names) with @tessera/train's AdamW (weightDecay 0, as tfjs's
+      // Adam): forward, cross-entropy of every position, backward, step, inside tidy.
       async gptStep(p, { params, x, y }, adam = trainAdam) {
         await T.setBackend(backend);
-        const { layers, heads, dim: C, block: Tn, batch: B, steps = 1 } = p;
-        const P = gptParams(p).map(([, shape], i) => T.tensor(params[i], { shape, requiresGrad: true, ...opts }));
+        const [{ GPT2Config, GPT2LMHeadModel }, { AdamW }] = await Promise.all([import('@tessera/nn'), import('@tessera/train')]);
+        const { layers, heads, dim: C, block: Tn, batch: B, vocab: V, steps = 1 } = p;
+        const model = new GPT2LMHeadModel(new GPT2Config({
+          vocab_size: V, n_positions: Tn, n_embd: C, n_layer: layers, n_head: heads, activation_function: 'gelu',
+          resid_pdrop: 0, embd_pdrop: 0, attn_pdrop: 0, layer_norm_epsilon: 1e-5,
+        }));
+        const sd = model.stateDict();
+        const hf = (name) => {
+          const m = /^h(\d+)\.(\w+)$/.exec(name);
+          if (!m) return { wte: 'transformer.wte.weight', wpe: 'transformer.wpe.weight', lnf: 'transformer.ln_f.weight' }[name];
+          const leaf = { ln1: 'ln_1', attn: 'attn.c_attn', proj: 'attn.c_proj', ln2: 'ln_2', fc: 'mlp.c_fc', fcproj: 'mlp.c_proj' }[m[2]];
+          return `transformer.h.${m[1]}.${leaf}.weight`;
+        };
+        T.noGrad(() => {
+          gptParams(p).forEach(([name, shape], i) => sd[hf(name)].assign(T.tensor(params[i], { shape, ...opts })));
+          for (const [k, t] of Object.entries(sd)) if (k.endsWith('.bias')) t.assign(T.zerosLike(t));
+        });
+        const opt = new AdamW(model.parameters(), { lr: adam.lr, betas: [adam.beta1, adam.beta2], eps: adam.eps, weightDecay: 0 });
         const X = T.tensor(x, { shape: [B, Tn], dtype: 'int32', ...opts });
         const Y = T.tensor(y, { shape: [B * Tn], dtype: 'int32', ...opts });
-        const [wte, wpe] = P;
-        const heads4 = (t) => t.reshape([B, Tn, heads, C / heads]).transpose(1, 2);
-        const loss = () => {
-          let h = T.embedding(X, wte).add(wpe);
-          for (let l = 0; l < layers; l++) {
-            const [ln1, attn, proj, ln2, fc, fcproj] = P.slice(2 + 6 * l, 8 + 6 * l);
-            const [q, k, v] = T.chunk(T.matmul(T.layerNorm(h, [C], ln1), attn), 3, -1).map(heads4);
-            const a = T.scaledDotProductAttention(q, k, v, { isCausal: true }).transpose(1, 2).reshape([B, Tn, C]);
-            h = h.add(T.matmul(a, proj));
-            h = h.add(T.matmul(T.gelu(T.matmul(T.layerNorm(h, [C], ln2), fc)), fcproj));
-          }
-          const logits = T.matmul(T.layerNorm(h, [C], P[P.length - 1]), wte.transpose(0, 1));
-          return T.crossEntropy(logits.reshape([B * Tn, p.vocab]), Y);
+        return {
+          async run() {
+            if (T.getBackend().name !== backend) await T.setBackend(backend);
+            const out = new Float32Array(steps);
+            for (let s = 0; s < steps; s++) {
+              const loss = T.tidy(() => {
+                const { logits } = model.forward({ inputIds: X });
+                const l = T.crossEntropy(logits.reshape([B * Tn, V]), Y);
+                l.backward();
+                return l;
+              });
+              opt.step();
+              opt.zeroGrad();
+              out[s] = (await loss.data())[0];
+              loss.dispose();
+            }
+            return out;
+          },
+          dispose() { model.dispose(); opt.dispose(); X.dispose(); Y.dispose(); },
         };
-        return adamRunner(T, backend, P, [X, Y], loss, steps, adam);
       },
     },
     async teardown() {},
