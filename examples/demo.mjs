@@ -12,7 +12,7 @@ import { argmax, keep, manualSeed, noGrad, tensor, tidy } from '@tessera/core';
 import { AutoModelForCausalLM, GPT2Config, GPT2LMHeadModel } from '@tessera/nn';
 import { BpeTrainer, Tokenizer } from '@tessera/tokenizers';
 import { prepareTokens, TokenArray, Trainer, trainValSplit, unigramBaseline } from '@tessera/train';
-import { backendLabel, main as tessera, useBackend } from '@tessera/cli';
+import { main as tessera, useBackend } from '@tessera/cli';
 
 const positive = (v) => {
   const n = Number(v);
@@ -66,7 +66,7 @@ probeTrainer.optimizer.dispose();
 const EVAL_EVERY = 100, EVAL_ITERS = 10;
 const perStep = stepMs * (1 + (EVAL_ITERS / 3) / EVAL_EVERY) + 2; // evaluations: a forward is ~1/3 of a step
 const steps = Math.max(50, Math.floor((opts.minutes * 60_000) / perStep));
-console.log(`backend: ${backendLabel(backend)}; a training step takes ≈ ${stepMs.toFixed(0)} ms here: ${steps} steps fit ${opts.minutes} minute(s)\n`);
+console.log(`a training step takes ≈ ${stepMs.toFixed(0)} ms on ${backend.name}: ${steps} steps fit ${opts.minutes} minute(s)\n`);
 
 // 4. pre-train with the CLM objective through `tessera train`
 const code = await tessera([
