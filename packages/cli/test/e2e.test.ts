@@ -36,6 +36,17 @@ describe('tessera end to end', () => {
     expect(tokens.length).toBe(ids.length);
   });
 
+  it('train-tokenizer trains WordPiece and Unigram too', async () => {
+    for (const type of ['wordpiece', 'unigram']) {
+      const file = join(dir, `${type}.json`);
+      const r = await tessera(['train-tokenizer', '--type', type, '--data', data, '--vocab-size', '60', '--out', file, '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`${type} tokenizer with \\d+ tokens written`));
+      const t = Tokenizer.fromFile(file);
+      expect(t.decode(t.encodeIds('the white whale', { addSpecialTokens: false })).replace(/ /g, '')).toBe('thewhitewhale');
+    }
+  });
+
   for (const backend of ['cpu', 'wasm']) {
     const common = ['--tokenizer', tok, '--data', data, '--batch-size', '4', '--block-size', '16', '--eval-interval', '4', '--eval-iters', '2', '--backend', backend, '--warmup', '2', '--lr', '3e-3'];
 
@@ -70,6 +81,16 @@ describe('tessera end to end', () => {
       expect(e.perplexity).toBeCloseTo(Math.exp(e.loss), 6);
       expect(Math.abs(e.loss - evals.at(-1)!.valLoss!)).toBeLessThan(0.5);
     }, 180_000);
+
+    it(`${backend}: --from continues training a saved model under a new run`, async () => {
+      const src = join(dir, `run-${backend}`), out = join(dir, `from-${backend}`);
+      const r = await tessera(['train', '--from', src, '--data', data, '--steps', '4', '--batch-size', '4', '--block-size', '16', '--eval-interval', '4', '--eval-iters', '2', '--backend', backend, '--out', out, '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      const first = metrics(out).find((m) => m.loss !== undefined)!;
+      // it starts where the source run ended, far below a fresh model's loss (≈ ln vocab)
+      expect(first.loss!).toBeLessThan(metrics(src).filter((m) => m.loss !== undefined)[0]!.loss! - 0.3);
+      expect(Tokenizer.fromFile(join(out, 'tokenizer.json')).getVocabSize()).toBe(Tokenizer.fromFile(tok).getVocabSize());
+    }, 120_000);
 
     it(`${backend}: 10 steps + --resume in a new process + 10 = 20 steps, bit-identical losses`, async () => {
       const whole = join(dir, `whole-${backend}`), split = join(dir, `split-${backend}`);
