@@ -17,6 +17,8 @@ import { buildPipeline, eosList } from './pipeline.js';
 export interface GenerativeModel {
   forward(inputs: { inputIds: Tensor; attentionMask?: Tensor; cache?: KVCache }): { logits: Tensor };
   newCache(opts: { batchSize: number; maxLength: number }): KVCache;
+  /** The model's tensors: the inputs are made on their backend. */
+  parameters?(): Tensor[];
   config?: { isEncoderDecoder?: boolean; modelType?: string };
 }
 
@@ -93,6 +95,8 @@ async function* decode(model: GenerativeModel, prompts: number[][], c: Generatio
   const mask = prompts.map((p) => [...new Array<number>(P - p.length).fill(0), ...new Array<number>(p.length).fill(1)]);
   const anyPad = prompts.some((p) => p.length < P);
   const cache = c.useCache && c.maxNewTokens > 0 ? model.newCache({ batchSize: B, maxLength: P + c.maxNewTokens }) : null;
+  const backend = model.parameters?.()[0]?.backend;
+  const ints = (a: number[][]) => tensor(a, { dtype: 'int32', ...(backend ? { backend } : {}) });
   let next: number[][] = padded;
   try {
     for (let step = 0; step < c.maxNewTokens && !done.every(Boolean); step++) {
@@ -100,8 +104,8 @@ async function* decode(model: GenerativeModel, prompts: number[][], c: Generatio
       const input = cache ? next : padded;
       const T = input[0]!.length;
       const logits = noGrad(() => tidy(() => {
-        const inputIds = tensor(input, { dtype: 'int32' });
-        const attentionMask = anyPad ? tensor(mask, { dtype: 'int32' }) : undefined;
+        const inputIds = ints(input);
+        const attentionMask = anyPad ? ints(mask) : undefined;
         const out = model.forward({ inputIds, ...(attentionMask ? { attentionMask } : {}), ...(cache ? { cache } : {}) });
         const V = out.logits.shape[2]!;
         return keep(out.logits.slice(1, T - 1, T).reshape([B, V]));
