@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { TesseraError } from '@tessera/core';
 import { evalCommand } from './commands/eval.js';
+import { generateCommand } from './commands/generate.js';
 import { planCommand } from './commands/plan.js';
 import { tokenizeCommand, trainTokenizerCommand } from './commands/tokenize.js';
 import { trainCommand } from './commands/train.js';
@@ -9,10 +10,10 @@ import { UsageError } from './errors.js';
 
 export function program(): Command {
   const p = new Command('tessera')
-    .description('Train, evaluate and plan transformers in JavaScript (Tessera)')
+    .description('Train, sample, evaluate and plan transformers in JavaScript (Tessera)')
     .version('0.1.0')
     .showSuggestionAfterError(true);
-  for (const c of [trainCommand(), evalCommand(), tokenizeCommand(), trainTokenizerCommand(), planCommand()]) p.addCommand(c);
+  for (const c of [trainCommand(), generateCommand(), evalCommand(), tokenizeCommand(), trainTokenizerCommand(), planCommand()]) p.addCommand(c);
   // Commander prints its own message and exits; we print one line and choose the exit code.
   const quiet = (c: Command) => {
     c.exitOverride().configureOutput({ writeErr: () => {}, outputError: () => {} });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import '@tessera/backend-cpu';
 import { AutoModelForCausalLM } from '@tessera/nn';
 import { Tokenizer } from '@tessera/tokenizers';
+import { generate } from '@tessera/sampling';
 import { tessera } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-e2e-'));
@@ -81,6 +82,22 @@ describe('tessera end to end', () => {
       expect(e.perplexity).toBeCloseTo(Math.exp(e.loss), 6);
       expect(Math.abs(e.loss - evals.at(-1)!.valLoss!)).toBeLessThan(0.5);
     }, 180_000);
+
+    it(`${backend}: generate streams the same tokens as @tessera/sampling's generate`, async () => {
+      const out = join(dir, `run-${backend}`);
+      const flags = ['--max-new-tokens', '12', '--do-sample', '--top-p', '0.9', '--temperature', '0.8', '--repetition-penalty', '1.2', '--seed', '4'];
+      const r = await tessera(['generate', '--model', out, '--prompt', 'the white whale', '--backend', backend, '--json', ...flags]);
+      expect(r.code, r.stderr).toBe(0);
+      const got = JSON.parse(r.stdout) as { text: string; ids: number[] };
+      const model = await AutoModelForCausalLM.fromPretrained(out);
+      const tokenizer = Tokenizer.fromFile(join(out, 'tokenizer.json'));
+      const want = await generate(model as never, 'the white whale', { maxNewTokens: 12, doSample: true, topP: 0.9, temperature: 0.8, repetitionPenalty: 1.2, seed: 4, eosTokenId: 0 }, { tokenizer });
+      expect(got.ids).toEqual(want.newTokens[0]);
+      expect(got.text).toBe(want.texts![0]);
+      model.dispose();
+      const streamed = await tessera(['generate', '--model', out, '--prompt', 'the white whale', '--backend', backend, ...flags]);
+      expect(streamed.stdout).toBe(`the white whale${got.text}\n`);
+    }, 120_000);
 
     it(`${backend}: --from continues training a saved model under a new run`, async () => {
       const src = join(dir, `run-${backend}`), out = join(dir, `from-${backend}`);

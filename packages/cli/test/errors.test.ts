@@ -59,6 +59,9 @@ const CASES: [string, string[], RegExp][] = [
   ['no --model to train from scratch', without('--model'), /--model is required \(gpt2 or llama\)/],
   ['eval of a folder without a model', ['eval', '--model', join(dir, 'empty'), '--data', data], /--config: '.*config\.json' does not exist|holds no config\.json/],
   ['an unknown command', ['fly'], /unknown command 'fly'/],
+  ['generate without a model folder', ['generate', '--model', join(dir, 'empty'), '--prompt', 'hi'], /--model: '.*empty' holds no config\.json/],
+  ['generate with a sampling flag but no --do-sample', ['generate', '--model', join(dir, 'empty'), '--prompt', 'hi', '--top-p', '0.9'], /--top-p acts only when sampling: add --do-sample/],
+  ['generate with a bad --top-p', ['generate', '--model', join(dir, 'empty'), '--prompt', 'hi', '--do-sample', '--top-p', '2'], /--top-p <x>' argument '2' is invalid/],
   ['plan with a bad count', ['plan', '--params', 'lots'], /expected a count like 1e9, 7B or 125M/],
   ['train-tokenizer on missing data', ['train-tokenizer', '--data', join(dir, 'nope'), '--out', join(dir, 't.json')], /--data: data path '.*nope' does not exist/],
 ];

@@ -1,0 +1,105 @@
+/**
+ * `tessera generate --model <dir> --prompt …`: text from a saved model, streamed to the terminal.
+ * Settings start from the folder's generation_config.json; each flag given overrides one field of
+ * @tessera/sampling's GenerationConfig (HF's names in kebab-case).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { GenerationConfig, GenerationError, stream, type GenerationConfigFields } from '@tessera/sampling';
+import { BACKENDS, useBackend } from '../backend.js';
+import { UsageError } from '../errors.js';
+import { loadModel } from '../model.js';
+import { int, num } from '../options.js';
+import { loadTokenizer } from '../tokenizer.js';
+
+const list = (v: string, prev?: unknown): string[] => [...(Array.isArray(prev) ? prev : []), v];
+const intList = (v: string) => v.split(',').map((x) => int(0)(x.trim()));
+
+/** flag → field; `sampling` flags act only with --do-sample (as HF, which ignores them otherwise). */
+const FIELDS: { flag: string; key: keyof GenerationConfigFields; parse?: (v: string, prev?: unknown) => unknown; help: string; sampling?: boolean }[] = [
+  { flag: '--max-new-tokens <n>', key: 'maxNewTokens', parse: int(0), help: 'tokens to generate (default 20, or generation_config.json)' },
+  { flag: '--min-new-tokens <n>', key: 'minNewTokens', parse: int(0), help: 'no EOS before this many new tokens' },
+  { flag: '--temperature <x>', key: 'temperature', parse: num(0), help: 'divide the logits by this', sampling: true },
+  { flag: '--top-k <n>', key: 'topK', parse: int(0), help: 'keep the k most likely tokens (0: off; default 50 when sampling)', sampling: true },
+  { flag: '--top-p <x>', key: 'topP', parse: num(0, 1), help: 'nucleus: keep the smallest set with this mass', sampling: true },
+  { flag: '--min-p <x>', key: 'minP', parse: num(0, 1), help: 'drop tokens below min-p × the top probability', sampling: true },
+  { flag: '--typical-p <x>', key: 'typicalP', parse: num(0, 1), help: 'locally typical sampling mass', sampling: true },
+  { flag: '--epsilon-cutoff <x>', key: 'epsilonCutoff', parse: num(0, 1), help: 'drop tokens below this probability', sampling: true },
+  { flag: '--eta-cutoff <x>', key: 'etaCutoff', parse: num(0, 1), help: 'eta sampling', sampling: true },
+  { flag: '--top-n-sigma <x>', key: 'topNSigma', parse: num(0), help: 'keep logits ≥ max − n·σ (llama.cpp)', sampling: true },
+  { flag: '--xtc-probability <x>', key: 'xtcProbability', parse: num(0, 1), help: 'XTC: chance to exclude the top choices (llama.cpp)', sampling: true },
+  { flag: '--xtc-threshold <x>', key: 'xtcThreshold', parse: num(0, 1), help: 'XTC: probability that makes a top choice', sampling: true },
+  { flag: '--mirostat-tau <x>', key: 'mirostatTau', parse: num(0), help: 'Mirostat v2 target surprise (bits); samples itself' },
+  { flag: '--mirostat-eta <x>', key: 'mirostatEta', parse: num(0), help: 'Mirostat v2 learning rate' },
+  { flag: '--repetition-penalty <x>', key: 'repetitionPenalty', parse: num(0), help: 'HF repetition penalty (> 1 discourages repeats)' },
+  { flag: '--presence-penalty <x>', key: 'presencePenalty', parse: num(-2, 2), help: 'subtract from every token already present' },
+  { flag: '--frequency-penalty <x>', key: 'frequencyPenalty', parse: num(-2, 2), help: 'subtract count × this' },
+  { flag: '--no-repeat-ngram-size <n>', key: 'noRepeatNgramSize', parse: int(0), help: 'never repeat an n-gram' },
+  { flag: '--dry-multiplier <x>', key: 'dryMultiplier', parse: num(0), help: 'DRY repetition penalty strength (llama.cpp)' },
+  { flag: '--dry-base <x>', key: 'dryBase', parse: num(1), help: 'DRY exponential base' },
+  { flag: '--dry-allowed-length <n>', key: 'dryAllowedLength', parse: int(1), help: 'DRY: repeats this long go unpenalised' },
+  { flag: '--dry-sequence-breaker <s>', key: 'drySequenceBreakers', parse: list, help: 'DRY: a string that ends matches (repeatable)' },
+  { flag: '--suppress-tokens <ids>', key: 'suppressTokens', parse: intList, help: 'comma-separated ids never generated' },
+  { flag: '--eos-token-id <ids>', key: 'eosTokenId', parse: intList, help: 'comma-separated ids that end a sequence' },
+  { flag: '--stop <text>', key: 'stopStrings', parse: list, help: 'stop when the text contains this (repeatable)' },
+  { flag: '--seed <n>', key: 'seed', parse: int(0), help: 'seed of the sampler' },
+];
+
+interface GenerateOpts { model: string; prompt: string; backend?: string; doSample?: boolean; cache: boolean; json?: boolean; [k: string]: unknown }
+
+export function generateCommand(): Command {
+  const cmd = new Command('generate')
+    .description('generate text from a saved model (GPT-2 / LLaMA family), streamed as it is produced')
+    .requiredOption('--model <dir>', 'a folder written by savePretrained / tessera train (with tokenizer.json)')
+    .requiredOption('--prompt <text>', 'the text to continue')
+    .addOption(new Option('--backend <name>', 'backend (default: the best that works here)').choices(BACKENDS))
+    .option('--do-sample', 'sample (default: greedy)')
+    .option('--no-cache', 'recompute the whole sequence each step (no KV cache)')
+    .option('--json', 'print {text, ids} as JSON at the end instead of streaming');
+  for (const f of FIELDS) cmd.option(f.flag, f.help, f.parse as (v: string, p: unknown) => unknown);
+  return cmd.action(async (o: GenerateOpts, c: Command) => { await runGenerate(o, c); });
+}
+
+async function runGenerate(o: GenerateOpts, cmd: Command): Promise<void> {
+  const given = (k: string) => cmd.getOptionValueSource(k) === 'cli';
+  const fields: Partial<GenerationConfigFields> = {};
+  for (const f of FIELDS) {
+    if (!given(f.key)) continue;
+    if (f.sampling && !o.doSample) throw new UsageError(`${f.flag.split(' ')[0]} acts only when sampling: add --do-sample`);
+    let v = o[f.key];
+    if (f.key === 'eosTokenId' && Array.isArray(v) && v.length === 1) v = v[0];
+    (fields as Record<string, unknown>)[f.key] = v;
+  }
+  if (o.doSample) fields.doSample = true;
+  if (!existsSync(join(o.model, 'config.json'))) throw new UsageError(`--model: '${o.model}' holds no config.json (a folder written by savePretrained)`);
+  const tokenizer = loadTokenizer(join(o.model, 'tokenizer.json'), '--model');
+  if (!o.cache) fields.useCache = false;
+  let config: GenerationConfig;
+  try {
+    config = GenerationConfig.fromPretrained(o.model).with(fields);
+  } catch (e) {
+    if (e instanceof GenerationError) throw new UsageError(e.message);
+    throw e;
+  }
+  await useBackend(o.backend);
+  const model = await loadModel(o.model, '--model');
+  model.eval();
+  const ids: number[] = [];
+  let text = '';
+  try {
+    if (!o.json) process.stdout.write(o.prompt);
+    for await (const e of stream(model as never, o.prompt, config, { tokenizer })) {
+      ids.push(e.tokenId);
+      text += e.text;
+      if (!o.json) process.stdout.write(e.text);
+    }
+  } catch (e) {
+    if (e instanceof GenerationError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    model.dispose();
+  }
+  if (o.json) console.log(JSON.stringify({ text: tokenizer.decode(ids, { skipSpecialTokens: true }), ids }));
+  else process.stdout.write('\n');
+}
