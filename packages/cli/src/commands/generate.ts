@@ -86,12 +86,10 @@ async function runGenerate(o: GenerateOpts, cmd: Command): Promise<void> {
   const model = await loadModel(o.model, '--model');
   model.eval();
   const ids: number[] = [];
-  let text = '';
   try {
     if (!o.json) process.stdout.write(o.prompt);
     for await (const e of stream(model as never, o.prompt, config, { tokenizer })) {
       ids.push(e.tokenId);
-      text += e.text;
       if (!o.json) process.stdout.write(e.text);
     }
   } catch (e) {
