@@ -2,17 +2,18 @@
 // backend that works here: trains a byte-level BPE tokenizer on the book, tokenizes it, measures a
 // training step to fit the run into the time budget, trains through `tessera train` (the Trainer of
 // @tessera/train with the CLM objective: progress bar, metrics.jsonl, loss.svg, checkpoint), compares
-// the validation loss with the unigram baseline, and prints a greedy continuation of a prompt.
+// the validation loss with the unigram baseline, and continues a prompt greedily and with top-p.
 // Options: --minutes N (training budget, default 4), --out DIR (default demo-output), --backend NAME.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { argmax, keep, manualSeed, noGrad, tensor, tidy } from '@tessera/core';
+import { manualSeed } from '@tessera/core';
 import { AutoModelForCausalLM, GPT2Config, GPT2LMHeadModel } from '@tessera/nn';
 import { BpeTrainer, Tokenizer } from '@tessera/tokenizers';
 import { prepareTokens, TokenArray, Trainer, trainValSplit, unigramBaseline } from '@tessera/train';
 import { main as tessera, useBackend } from '@tessera/cli';
+import { generate, stream } from '@tessera/sampling';
 
 const positive = (v) => {
   const n = Number(v);
@@ -98,28 +99,19 @@ console.log(`\nvalidation loss ${last.valLoss.toFixed(3)} nats (perplexity ${Mat
 console.log(`unigram baseline ${baseline.toFixed(3)} nats (perplexity ${Math.exp(baseline).toFixed(1)}): ${(baseline - last.valLoss).toFixed(2)} nats better`);
 console.log(`median ${Math.round(tps.sort((a, b) => a - b)[tps.length >> 1])} tokens/s on ${backend.name}; ${((Date.now() - t0) / 1000).toFixed(0)} s in all`);
 
-// 6. load the saved folder as a user would, and continue a prompt greedily (KV cache)
+// 6. load the saved folder as a user would, and continue a prompt with @tessera/sampling: greedy,
+// then nucleus sampling (top-p 0.9, temperature 0.8; seeded, so the same text every run)
 const model = (await AutoModelForCausalLM.fromPretrained(out)).eval();
 const tok = Tokenizer.fromFile(join(out, 'tokenizer.json'));
-const prompt = tok.encodeIds(opts.prompt, { addSpecialTokens: false });
-const NEW = 60;
-const cache = model.newCache({ batchSize: 1, maxLength: Math.min(BLOCK, prompt.length + NEW) });
-const ids = [...prompt];
-let input = prompt.slice(-BLOCK);
-noGrad(() => {
-  while (ids.length < prompt.length + NEW && cache.length + input.length <= cache.maxLength) {
-    const next = tidy(() => {
-      const { logits } = model.forward({ inputIds: tensor([input], { dtype: 'int32' }), cache });
-      return keep(argmax(logits.slice(1, input.length - 1, input.length).reshape([VOCAB]), 0));
-    });
-    const id = next.item();
-    next.dispose();
-    if (id === 0) break;
-    ids.push(id);
-    input = [id];
-  }
-});
-console.log(`\ngreedy continuation:\n  ${tok.decode(ids).replace(/\n/g, '\n  ')}\n`);
+const NEW = BLOCK - tok.encodeIds(opts.prompt).length;
+const greedy = await generate(model, opts.prompt, { maxNewTokens: NEW, eosTokenId: 0 }, { tokenizer: tok });
+const show = (t) => `  ${`${opts.prompt}${t}`.replace(/\n/g, '\n  ')}\n`;
+console.log(`\ngreedy continuation:\n${show(greedy.texts[0])}`);
+process.stdout.write('sampled with top-p 0.9, temperature 0.8:\n  ' + opts.prompt);
+for await (const { text } of stream(model, opts.prompt, { maxNewTokens: NEW, doSample: true, topP: 0.9, temperature: 0.8, seed: SEED, eosTokenId: 0 }, { tokenizer: tok })) {
+  process.stdout.write(text.replace(/\n/g, '\n  '));
+}
+console.log('\n');
 console.log(`model, tokenizer and checkpoint: ${out}\nloss curves: ${join(out, 'loss.svg')}`);
 if (opts.check && !(last.valLoss < baseline)) {
   console.error(`demo --check: the validation loss ${last.valLoss.toFixed(3)} did not end below the unigram baseline ${baseline.toFixed(3)}`);
