@@ -70,7 +70,7 @@ export class Heap {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
     // grow by at least half of what we have, to keep growth (and view re-creation) rare
-    const want = Math.min(this.maxBytes, Math.max(end, have + (have >> 1)));
+    const want = Math.min(this.maxBytes, Math.max(end, have + Math.floor(have / 2)));
     try {
       this.memory.grow(Math.ceil((want - have) / PAGE));
     } catch {

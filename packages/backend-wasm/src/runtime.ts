@@ -62,8 +62,8 @@ export class Runtime {
     if (this.bytes.byteLength !== this.memory.buffer.byteLength) this.bytes = new Uint8Array(this.memory.buffer);
     return this.bytes;
   }
-  i32(): Int32Array { const b = this.u8(); return new Int32Array(b.buffer, 0, b.byteLength >> 2); }
-  f32(): Float32Array { const b = this.u8(); return new Float32Array(b.buffer, 0, b.byteLength >> 2); }
+  i32(): Int32Array { const b = this.u8(); return new Int32Array(b.buffer, 0, b.byteLength >>> 2); }
+  f32(): Float32Array { const b = this.u8(); return new Float32Array(b.buffer, 0, b.byteLength >>> 2); }
 
   /** Byte address of a view's first element. */
   addr(v: TensorView): number {
@@ -73,7 +73,7 @@ export class Runtime {
   /** Writes the strided-iteration descriptor {nd, shape[MAX_DIMS], strides[4][MAX_DIMS]} (common.h's Desc) and returns its address. */
   writeDesc(shape: readonly number[], strides: readonly (readonly number[])[]): number {
     const m = this.i32();
-    const o = this.desc >> 2;
+    const o = this.desc >>> 2;
     m.fill(0, o, o + 1 + MAX_DIMS * 5);
     m[o] = shape.length;
     for (let d = 0; d < shape.length; d++) {
@@ -85,15 +85,15 @@ export class Runtime {
 
   /** Small int32 table for one kernel call (the descriptor area; calling thread only). */
   ints(values: readonly number[]): number {
-    this.i32().set(values, this.desc >> 2);
+    this.i32().set(values, this.desc >>> 2);
     return this.desc;
   }
 
   /** The matmul job struct's address (fields written by the matmul kernel; the rest zeroed). */
   matmulJob(fields: readonly number[]): number {
     const m = this.i32();
-    m.fill(0, this.job >> 2, (this.job >> 2) + 64);
-    m.set(fields, this.job >> 2);
+    m.fill(0, this.job >>> 2, (this.job >>> 2) + 64);
+    m.set(fields, this.job >>> 2);
     return this.job;
   }
 
