@@ -3,7 +3,7 @@
  * written in place at the current length. Gradients do not flow into cached keys/values (it is an
  * inference structure). Cross-attention keys/values (encoder-decoder) are stored once per layer.
  */
-import { full, keep, sliceAssign, type DType, type Tensor } from '@tessera/core';
+import { full, indexSelect, keep, noGrad, sliceAssign, tensor, tidy, type DType, type Tensor } from '@tessera/core';
 import { NnError } from './errors.js';
 
 export interface CacheShape { numLayers: number; numKvHeads: number; headDim: number }
@@ -60,6 +60,22 @@ export class KVCache {
       this.crossValues[layer] = keep(v.detach());
     }
     return [this.crossKeys[layer]!, this.crossValues[layer]!];
+  }
+
+  /**
+   * Row i of the cache becomes row rows[i] (HF's reorder_cache): beam search keeps the beams it
+   * extends. Cross-attention K/V are reordered too.
+   */
+  reorder(rows: readonly number[]): void {
+    if (rows.length !== this.batchSize || !rows.every((r) => Number.isInteger(r) && r >= 0 && r < this.batchSize)) {
+      throw new NnError(`KVCache.reorder: rows must be ${this.batchSize} indices in [0, ${this.batchSize}), got [${rows.join(', ')}]`, 'ERR_ARGUMENT');
+    }
+    if (rows.every((r, i) => r === i)) return;
+    noGrad(() => tidy(() => {
+      const all = [...this.keys, ...this.values, ...this.crossKeys, ...this.crossValues].filter((t): t is Tensor => t !== undefined);
+      const idx = tensor(rows as number[], { dtype: 'int32', backend: all[0]?.backend });
+      for (const t of all) t.assign(indexSelect(t, 0, idx).contiguous());
+    }));
   }
 
   /** Forget the written positions (the buffers are reused). */

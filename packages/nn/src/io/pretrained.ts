@@ -103,5 +103,5 @@ export async function loadPretrained<C, M extends PreTrainedModel>(dir: string, 
   }
   ck.disposeUnused();
   model.sourceDir = dir;
-  return model;
+  return model.eval(); // as transformers' from_pretrained: dropout off until train()
 }
