@@ -29,6 +29,9 @@ export interface GenerationConfigFields {
   forcedBosTokenId: number | null;
   forcedEosTokenId: number | number[] | null;
   numBeams: number;
+  lengthPenalty: number;
+  earlyStopping: boolean | 'never';
+  numReturnSequences: number;
   eosTokenId: number | number[] | null;
   padTokenId: number | null;
   bosTokenId: number | null;
@@ -50,7 +53,7 @@ export interface GenerationConfigFields {
 export const GENERATION_DEFAULTS: GenerationConfigFields = {
   maxNewTokens: 20, minNewTokens: 0, doSample: false, temperature: 1, topK: 50, topP: 1, minP: null, typicalP: 1,
   epsilonCutoff: 0, etaCutoff: 0, repetitionPenalty: 1, presencePenalty: 0, frequencyPenalty: 0, noRepeatNgramSize: 0,
-  badWordsIds: null, sequenceBias: null, suppressTokens: null, forcedBosTokenId: null, forcedEosTokenId: null, numBeams: 1,
+  badWordsIds: null, sequenceBias: null, suppressTokens: null, forcedBosTokenId: null, forcedEosTokenId: null, numBeams: 1, lengthPenalty: 1, earlyStopping: false, numReturnSequences: 1,
   eosTokenId: null, padTokenId: null, bosTokenId: null, stopStrings: null, seed: 0, useCache: true,
   dryMultiplier: 0, dryBase: 1.75, dryAllowedLength: 2, drySequenceBreakers: ['\n', ':', '"', '*'],
   xtcProbability: 0, xtcThreshold: 0.1, topNSigma: null, mirostatTau: null, mirostatEta: 0.1,
@@ -68,7 +71,8 @@ export class GenerationConfig implements GenerationConfigFields {
   declare epsilonCutoff: number; declare etaCutoff: number; declare repetitionPenalty: number; declare presencePenalty: number;
   declare frequencyPenalty: number; declare noRepeatNgramSize: number; declare badWordsIds: number[][] | null;
   declare sequenceBias: [number[], number][] | null; declare suppressTokens: number[] | null; declare forcedBosTokenId: number | null;
-  declare forcedEosTokenId: number | number[] | null; declare numBeams: number; declare eosTokenId: number | number[] | null;
+  declare forcedEosTokenId: number | number[] | null; declare numBeams: number; declare lengthPenalty: number;
+  declare earlyStopping: boolean | 'never'; declare numReturnSequences: number; declare eosTokenId: number | number[] | null;
   declare padTokenId: number | null; declare bosTokenId: number | null; declare stopStrings: string[] | null; declare seed: number;
   declare useCache: boolean; declare dryMultiplier: number; declare dryBase: number; declare dryAllowedLength: number;
   declare drySequenceBreakers: string[]; declare xtcProbability: number; declare xtcThreshold: number; declare topNSigma: number | null;
@@ -141,7 +145,13 @@ export class GenerationConfig implements GenerationConfigFields {
     num(w, 'frequencyPenalty', this.frequencyPenalty, -2, 2);
     int(w, 'noRepeatNgramSize', this.noRepeatNgramSize, 0);
     int(w, 'numBeams', this.numBeams, 1);
-    if (this.numBeams > 1) throw new GenerationError(`${w}: numBeams ${this.numBeams}: beam search is not available yet; use numBeams 1 (greedy or sampling)`, 'ERR_UNSUPPORTED');
+    num(w, 'lengthPenalty', this.lengthPenalty, -Infinity, Infinity);
+    if (this.earlyStopping !== true && this.earlyStopping !== false && this.earlyStopping !== 'never') throw new GenerationError(`${w}: earlyStopping must be true, false or 'never', got ${String(this.earlyStopping)}`);
+    int(w, 'numReturnSequences', this.numReturnSequences, 1);
+    if (this.numBeams > 1 && this.doSample) throw new GenerationError(`${w}: numBeams > 1 with doSample (beam sampling) is not available; use doSample false for beam search`, 'ERR_UNSUPPORTED');
+    if (this.numBeams > 1 && this.mirostatTau !== null) throw new GenerationError(`${w}: mirostatTau samples, so it cannot run with numBeams > 1`);
+    if (this.numReturnSequences > 1 && this.numBeams > 1 && this.numReturnSequences > this.numBeams) throw new GenerationError(`${w}: numReturnSequences ${this.numReturnSequences} exceeds numBeams ${this.numBeams}`);
+    if (this.numReturnSequences > 1 && this.numBeams === 1 && !this.doSample) throw new GenerationError(`${w}: numReturnSequences > 1 needs doSample or numBeams ≥ numReturnSequences (greedy gives one answer)`);
     int(w, 'seed', this.seed, 0);
     for (const k of ['padTokenId', 'bosTokenId', 'forcedBosTokenId'] as const) if (this[k] !== null) int(w, k, this[k], 0);
     for (const k of ['eosTokenId', 'forcedEosTokenId', 'suppressTokens'] as const) if (this[k] !== null) idList(w, k, this[k]);

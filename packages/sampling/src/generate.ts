@@ -12,6 +12,7 @@ import type { Tokenizer } from '@tessera/tokenizers';
 import { GenerationConfig, type GenerationConfigFields } from './config.js';
 import { GenerationError } from './errors.js';
 import { buildPipeline, eosList } from './pipeline.js';
+import { beamSearch } from './beam.js';
 
 /** What generate needs of a model: forward with a cache, and a way to make one. */
 export interface GenerativeModel {
@@ -31,8 +32,13 @@ export interface GenerateOptions {
 }
 
 export interface GenerateOutput {
-  /** int32 [batch, promptLength + steps]: left-padded prompts, then the new tokens (padTokenId after a row ends). */
+  /**
+   * int32 [batch · numReturnSequences, promptLength + steps]: left-padded prompts, then the new tokens
+   * (padTokenId after a row ends); a prompt's returned sequences are adjacent rows.
+   */
   sequences: Tensor;
+  /** Beam search: each returned sequence's score (sum of log-probabilities / newTokens^lengthPenalty). */
+  sequencesScores?: number[];
   /** The new tokens of each row (without padding). */
   newTokens: number[][];
   /** The new tokens decoded, when a tokenizer was given. */
@@ -81,9 +87,12 @@ function hasStop(text: string, stops: readonly string[]): boolean {
  * The decoding loop: yields each step's tokens (one per row, −1 for rows already finished), and
  * returns the padded sequences.
  */
-async function* decode(model: GenerativeModel, prompts: number[][], c: GenerationConfig, opts: GenerateOptions): AsyncGenerator<number[], { sequences: number[][] }> {
+function checkModel(model: GenerativeModel): void {
+  if (!model || typeof model.forward !== 'function' || typeof model.newCache !== 'function') throw new GenerationError('generate: model must be a causal LM of @tessera/nn (forward + newCache)', 'ERR_ARGUMENT');
   if (model.config?.isEncoderDecoder || model.config?.modelType === 't5') throw new GenerationError('generate: encoder-decoder models (T5) are not supported yet; use a decoder-only model (GPT-2, LLaMA)', 'ERR_UNSUPPORTED');
-  if (typeof model.forward !== 'function' || typeof model.newCache !== 'function') throw new GenerationError('generate: model must be a causal LM of @tessera/nn (forward + newCache)', 'ERR_ARGUMENT');
+}
+
+async function* decode(model: GenerativeModel, prompts: number[][], c: GenerationConfig, opts: GenerateOptions): AsyncGenerator<number[], { sequences: number[][] }> {
   if (c.stopStrings && !opts.tokenizer) throw new GenerationError('generate: stopStrings need { tokenizer } in the options', 'ERR_ARGUMENT');
   const eos = new Set(eosList(c));
   const pad = c.padTokenId ?? (eos.size ? [...eos][0]! : 0);
@@ -149,16 +158,23 @@ function configOf(config: GenerationConfig | Partial<GenerationConfigFields> | u
 /** Generate new tokens for one prompt or a batch (HF's generate). */
 export async function generate(model: GenerativeModel, inputs: GenerateInputs, config?: GenerationConfig | Partial<GenerationConfigFields>, opts: GenerateOptions = {}): Promise<GenerateOutput> {
   const c = configOf(config);
+  checkModel(model);
   const prompts = asRows(inputs, opts.tokenizer);
-  const loop = decode(model, prompts, c, opts);
-  const newTokens: number[][] = prompts.map(() => []);
+  const texts = (rows: number[][]) => (opts.tokenizer ? { texts: rows.map((t) => opts.tokenizer!.decode(t, { skipSpecialTokens: true })) } : {});
+  if (c.numBeams > 1) {
+    const r = await beamSearch(model, prompts, c, opts);
+    return { sequences: tensor(r.rows, { dtype: 'int32' }), sequencesScores: r.scores, newTokens: r.newTokens, ...texts(r.newTokens) };
+  }
+  // sampled answers per prompt: the prompt repeated, each copy sampling on (one generator, as HF)
+  const rowsIn = c.numReturnSequences > 1 ? prompts.flatMap((p) => Array.from({ length: c.numReturnSequences }, () => p)) : prompts;
+  const loop = decode(model, rowsIn, c, opts);
+  const newTokens: number[][] = rowsIn.map(() => []);
   let r = await loop.next();
   while (!r.done) {
     r.value.forEach((t, b) => { if (t >= 0) newTokens[b]!.push(t); });
     r = await loop.next();
   }
-  const sequences = tensor(r.value.sequences, { dtype: 'int32' });
-  return { sequences, newTokens, ...(opts.tokenizer ? { texts: newTokens.map((t) => opts.tokenizer!.decode(t, { skipSpecialTokens: true })) } : {}) };
+  return { sequences: tensor(r.value.sequences, { dtype: 'int32' }), newTokens, ...texts(newTokens) };
 }
 
 /**
@@ -167,6 +183,8 @@ export async function generate(model: GenerativeModel, inputs: GenerateInputs, c
  */
 export async function* stream(model: GenerativeModel, inputs: GenerateInputs, config?: GenerationConfig | Partial<GenerationConfigFields>, opts: GenerateOptions = {}): AsyncGenerator<StreamEvent> {
   const c = configOf(config);
+  checkModel(model);
+  if (c.numBeams > 1 || c.numReturnSequences > 1) throw new GenerationError('stream: one sequence a prompt only (numBeams 1, numReturnSequences 1); use generate for beam search', 'ERR_UNSUPPORTED');
   const prompts = asRows(inputs, opts.tokenizer);
   const decoders = prompts.map(() => opts.tokenizer?.decodeStream({ skipSpecialTokens: true }));
   let step = 0;

@@ -121,7 +121,8 @@ describe('GenerationConfig', () => {
       [{ topP: 0 }, /topP must be a number in \(0, 1\]/], [{ topP: 1.5 }, /topP/], [{ topK: -1 }, /topK must be an integer ≥ 0/],
       [{ doSample: true, temperature: 0 }, /temperature must be a number in \(0/], [{ numBeams: 0 }, /numBeams must be an integer ≥ 1/],
       [{ top_p: 0.9 }, /unknown field 'top_p'/], [{ maxNewTokens: 1.5 }, /maxNewTokens/], [{ repetitionPenalty: 0 }, /repetitionPenalty/],
-      [{ stopStrings: [''] }, /stopStrings/], [{ eosTokenId: -1 }, /eosTokenId/], [{ numBeams: 4 }, /beam search is not available yet/],
+      [{ stopStrings: [''] }, /stopStrings/], [{ eosTokenId: -1 }, /eosTokenId/], [{ earlyStopping: 'sometimes' }, /earlyStopping must be true, false or 'never'/],
+      [{ numBeams: 2, numReturnSequences: 3 }, /numReturnSequences 3 exceeds numBeams 2/], [{ lengthPenalty: NaN }, /lengthPenalty/],
     ];
     for (const [fields, re] of bad) {
       expect(() => new GenerationConfig(fields as never)).toThrow(GenerationError);
