@@ -94,9 +94,13 @@ describe('tessera end to end', () => {
       const want = await generate(model as never, 'the white whale', { maxNewTokens: 12, doSample: true, topP: 0.9, temperature: 0.8, repetitionPenalty: 1.2, seed: 4, eosTokenId: 0 }, { tokenizer });
       expect(got.ids).toEqual(want.newTokens[0]);
       expect(got.text).toBe(want.texts![0]);
-      model.dispose();
       const streamed = await tessera(['generate', '--model', out, '--prompt', 'the white whale', '--backend', backend, ...flags]);
       expect(streamed.stdout).toBe(`the white whale${got.text}\n`);
+      const beams = await tessera(['generate', '--model', out, '--prompt', 'the sea', '--backend', backend, '--json', '--max-new-tokens', '5', '--num-beams', '3', '--num-return-sequences', '2', '--bad-words', 'whale']);
+      expect(beams.code, beams.stderr).toBe(0);
+      const wantBeams = await generate(model as never, 'the sea', { maxNewTokens: 5, numBeams: 3, numReturnSequences: 2, eosTokenId: 0, badWordsIds: [tokenizer.encodeIds('whale', { addSpecialTokens: false })] }, { tokenizer });
+      expect((JSON.parse(beams.stdout) as { ids: number[] }[]).map((b) => b.ids)).toEqual(wantBeams.newTokens);
+      model.dispose();
     }, 120_000);
 
     it(`${backend}: --from continues training a saved model under a new run`, async () => {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { GenerationConfig, GenerationError, stream, type GenerationConfigFields } from '@tessera/sampling';
+import { generate, GenerationConfig, GenerationError, stream, type GenerationConfigFields } from '@tessera/sampling';
 import { BACKENDS, useBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { loadModel } from '../model.js';
@@ -44,9 +44,13 @@ const FIELDS: { flag: string; key: keyof GenerationConfigFields; parse?: (v: str
   { flag: '--eos-token-id <ids>', key: 'eosTokenId', parse: intList, help: 'comma-separated ids that end a sequence' },
   { flag: '--stop <text>', key: 'stopStrings', parse: list, help: 'stop when the text contains this (repeatable)' },
   { flag: '--seed <n>', key: 'seed', parse: int(0), help: 'seed of the sampler' },
+  { flag: '--num-beams <n>', key: 'numBeams', parse: int(1), help: 'beam search with this many beams (printed at the end, not streamed)' },
+  { flag: '--length-penalty <x>', key: 'lengthPenalty', parse: num(-Infinity), help: 'beam search: score = sum log p / newTokens^x' },
+  { flag: '--early-stopping <mode>', key: 'earlyStopping', parse: (v: string) => (v === 'true' ? true : v === 'false' ? false : v), help: 'beam search: true, false or never' },
+  { flag: '--num-return-sequences <n>', key: 'numReturnSequences', parse: int(1), help: 'answers per prompt (beam search, or sampling)' },
 ];
 
-interface GenerateOpts { model: string; prompt: string; backend?: string; doSample?: boolean; cache: boolean; json?: boolean; [k: string]: unknown }
+interface GenerateOpts { model: string; prompt: string; backend?: string; doSample?: boolean; cache: boolean; json?: boolean; badWords?: string[]; [k: string]: unknown }
 
 export function generateCommand(): Command {
   const cmd = new Command('generate')
@@ -56,7 +60,8 @@ export function generateCommand(): Command {
     .addOption(new Option('--backend <name>', 'backend (default: the best that works here)').choices(BACKENDS))
     .option('--do-sample', 'sample (default: greedy)')
     .option('--no-cache', 'recompute the whole sequence each step (no KV cache)')
-    .option('--json', 'print {text, ids} as JSON at the end instead of streaming');
+    .option('--json', 'print {text, ids} as JSON at the end instead of streaming')
+    .option('--bad-words <text>', 'never generate this text (repeatable; its token ids become badWordsIds)', list);
   for (const f of FIELDS) cmd.option(f.flag, f.help, f.parse as (v: string, p: unknown) => unknown);
   return cmd.action(async (o: GenerateOpts, c: Command) => { await runGenerate(o, c); });
 }
@@ -74,6 +79,7 @@ async function runGenerate(o: GenerateOpts, cmd: Command): Promise<void> {
   if (o.doSample) fields.doSample = true;
   if (!existsSync(join(o.model, 'config.json'))) throw new UsageError(`--model: '${o.model}' holds no config.json (a folder written by savePretrained)`);
   const tokenizer = loadTokenizer(join(o.model, 'tokenizer.json'), '--model');
+  if (o.badWords) fields.badWordsIds = o.badWords.map((w) => tokenizer.encodeIds(w, { addSpecialTokens: false }));
   if (!o.cache) fields.useCache = false;
   let config: GenerationConfig;
   try {
@@ -85,19 +91,26 @@ async function runGenerate(o: GenerateOpts, cmd: Command): Promise<void> {
   await useBackend(o.backend);
   const model = await loadModel(o.model, '--model');
   model.eval();
-  const ids: number[] = [];
   try {
+    if (config.numBeams > 1 || config.numReturnSequences > 1) {
+      // beam search (or several answers) cannot stream: print the finished sequences
+      const out = await generate(model as never, o.prompt, config, { tokenizer });
+      if (o.json) console.log(JSON.stringify(out.newTokens.map((ids, i) => ({ text: out.texts![i], ids, ...(out.sequencesScores ? { score: out.sequencesScores[i] } : {}) }))));
+      else out.texts!.forEach((t, i) => console.log(`${out.texts!.length > 1 ? `[${i + 1}] ` : ''}${o.prompt}${t}`));
+      return;
+    }
+    const ids: number[] = [];
     if (!o.json) process.stdout.write(o.prompt);
     for await (const e of stream(model as never, o.prompt, config, { tokenizer })) {
       ids.push(e.tokenId);
       if (!o.json) process.stdout.write(e.text);
     }
+    if (o.json) console.log(JSON.stringify({ text: tokenizer.decode(ids, { skipSpecialTokens: true }), ids }));
+    else process.stdout.write('\n');
   } catch (e) {
     if (e instanceof GenerationError) throw new UsageError(e.message);
     throw e;
   } finally {
     model.dispose();
   }
-  if (o.json) console.log(JSON.stringify({ text: tokenizer.decode(ids, { skipSpecialTokens: true }), ids }));
-  else process.stdout.write('\n');
 }
