@@ -7,11 +7,11 @@
  * finished; false (HF's default) once no beam can beat the worst finished one; 'never' uses the
  * best score reachable at maxNewTokens.
  */
-import { keep, noGrad, tensor, tidy, type Tensor } from '@tessera/core';
 import type { GenerationConfig } from './config.js';
 import { buildPipeline, eosList } from './pipeline.js';
 import { logSoftmax } from './scores.js';
-import type { GenerateOptions, GenerativeModel } from './generate.js';
+import type { GenerateOptions } from './generate.js';
+import { modelIO, type GenerativeModel } from './model-io.js';
 
 interface Hypothesis { tokens: number[]; score: number }
 
@@ -46,31 +46,28 @@ export async function beamSearch(model: GenerativeModel, prompts: number[][], c:
   const K = c.numBeams, B = prompts.length, R = B * K;
   const eos = new Set(eosList(c));
   const pad = c.padTokenId ?? (eos.size ? [...eos][0]! : 0);
-  const P = Math.max(...prompts.map((p) => p.length));
-  const { processors } = buildPipeline(c, prompts.flatMap((p) => new Array<number>(K).fill(p.length)), opts.tokenizer);
-  const backend = model.parameters?.()[0]?.backend;
-  const ints = (a: number[][]) => tensor(a, { dtype: 'int32', ...(backend ? { backend } : {}) });
-  // row r = b·K + k: its tokens (prompt + new), its left-padded ids and mask
-  let tokens = prompts.flatMap((p) => Array.from({ length: K }, () => [...p]));
-  let padded = prompts.flatMap((p) => Array.from({ length: K }, () => [...new Array<number>(P - p.length).fill(pad), ...p]));
-  let mask = prompts.flatMap((p) => Array.from({ length: K }, () => [...new Array<number>(P - p.length).fill(0), ...new Array<number>(p.length).fill(1)]));
+  // every prompt K times: row r = b·K + k (an encoder-decoder encodes each copy; beams never leave their prompt)
+  const io = modelIO(model, prompts.flatMap((p) => Array.from({ length: K }, () => p)), pad);
+  const starts = io.rows.map((r) => r.length);
+  const { processors } = buildPipeline(c, starts, opts.tokenizer);
+  let tokens = io.rows, padded = io.padded, mask = io.mask;
+  const W0 = padded[0]!.length;
   let scores: number[] = Array.from({ length: R }, (_, r) => (r % K === 0 ? 0 : -1e9)); // the first step extends beam 0 only
   const hyps = prompts.map(() => new BeamHypotheses(K, c.lengthPenalty, c.earlyStopping, c.maxNewTokens));
   const done = new Array<boolean>(B).fill(false);
-  const cache = c.useCache ? model.newCache({ batchSize: R, maxLength: P + c.maxNewTokens }) : null;
+  const cache = c.useCache ? model.newCache({ batchSize: R, maxLength: W0 + c.maxNewTokens }) : null;
   let next: number[][] = padded;
   try {
     for (let step = 0; step < c.maxNewTokens && !done.every(Boolean); step++) {
       if (opts.signal?.aborted) break;
       const input = cache ? next : padded;
       const T = input[0]!.length;
-      const logits = noGrad(() => tidy(() => {
-        const out = model.forward({ inputIds: ints(input), attentionMask: ints(mask), ...(cache ? { cache } : {}) });
-        return keep(out.logits.slice(1, T - 1, T).reshape([R, out.logits.shape[2]!]) as Tensor);
-      }));
+      const logits = io.forward(input, mask, cache);
       let s: Float32Array;
       try {
-        s = Float32Array.from((await logits.data()) as Float32Array);
+        const last = logits.slice(1, T - 1, T).reshape([R, logits.shape[2]!]);
+        s = Float32Array.from((await last.data()) as Float32Array);
+        last.dispose();
       } finally {
         logits.dispose();
       }
@@ -101,7 +98,7 @@ export async function beamSearch(model: GenerativeModel, prompts: number[][], c:
         top.forEach((cand, rank) => {
           if (beams.length === K) return;
           if (eos.has(cand.t)) {
-            if (rank < K) hyps[b]!.add([...tokens[cand.r]!.slice(prompts[b]!.length), cand.t], cand.v, newTokens);
+            if (rank < K) hyps[b]!.add([...tokens[cand.r]!.slice(starts[cand.r]), cand.t], cand.v, newTokens);
           } else beams.push(cand);
         });
         for (const x of beams) { src.push(x.r); chosen.push(x.t); nextScores.push(x.v); }
@@ -117,14 +114,15 @@ export async function beamSearch(model: GenerativeModel, prompts: number[][], c:
     }
   } finally {
     cache?.dispose();
+    io.dispose();
   }
   // beams still open join their prompt's hypotheses
-  const steps = padded[0]!.length - P;
+  const steps = padded[0]!.length - W0;
   for (let b = 0; b < B; b++) {
     if (done[b]) continue;
     for (let k = 0; k < K; k++) {
       const r = b * K + k;
-      if (scores[r]! > -1e9) hyps[b]!.add(tokens[r]!.slice(prompts[b]!.length), scores[r]!, steps);
+      if (scores[r]! > -1e9) hyps[b]!.add(tokens[r]!.slice(starts[r]), scores[r]!, steps);
     }
   }
   const rows: number[][] = [], newTokens: number[][] = [], out: number[] = [];
@@ -133,7 +131,7 @@ export async function beamSearch(model: GenerativeModel, prompts: number[][], c:
     for (const hyp of best) {
       newTokens.push(hyp.tokens);
       out.push(hyp.score);
-      rows.push([...new Array<number>(P - prompts[b]!.length).fill(pad), ...prompts[b]!, ...hyp.tokens]);
+      rows.push([...io.padded[b * K]!.slice(0, W0), ...hyp.tokens]);
     }
   });
   const width = Math.max(...rows.map((r) => r.length));

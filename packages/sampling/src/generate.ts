@@ -6,22 +6,15 @@
  * string, or an AbortSignal. Returns HF's `sequences`: each row the (left-padded) prompt followed by
  * its new tokens, finished rows padded with padTokenId.
  */
-import { isTensor, keep, noGrad, tensor, tidy, type Tensor } from '@tessera/core';
-import type { KVCache } from '@tessera/nn';
+import { isTensor, tensor, type Tensor } from '@tessera/core';
 import type { Tokenizer } from '@tessera/tokenizers';
 import { GenerationConfig, type GenerationConfigFields } from './config.js';
 import { GenerationError } from './errors.js';
 import { buildPipeline, eosList } from './pipeline.js';
 import { beamSearch } from './beam.js';
+import { checkModel, modelIO, type GenerativeModel } from './model-io.js';
 
-/** What generate needs of a model: forward with a cache, and a way to make one. */
-export interface GenerativeModel {
-  forward(inputs: { inputIds: Tensor; attentionMask?: Tensor; cache?: KVCache }): { logits: Tensor };
-  newCache(opts: { batchSize: number; maxLength: number }): KVCache;
-  /** The model's tensors: the inputs are made on their backend. */
-  parameters?(): Tensor[];
-  config?: { isEncoderDecoder?: boolean; modelType?: string };
-}
+export type { GenerativeModel } from './model-io.js';
 
 export type GenerateInputs = string | string[] | number[] | number[][] | Tensor | { inputIds: Tensor | number[][]; attentionMask?: Tensor | number[][] };
 
@@ -87,41 +80,30 @@ function hasStop(text: string, stops: readonly string[]): boolean {
  * The decoding loop: yields each step's tokens (one per row, −1 for rows already finished), and
  * returns the padded sequences.
  */
-function checkModel(model: GenerativeModel): void {
-  if (!model || typeof model.forward !== 'function' || typeof model.newCache !== 'function') throw new GenerationError('generate: model must be a causal LM of @tessera/nn (forward + newCache)', 'ERR_ARGUMENT');
-  if (model.config?.isEncoderDecoder || model.config?.modelType === 't5') throw new GenerationError('generate: encoder-decoder models (T5) are not supported yet; use a decoder-only model (GPT-2, LLaMA)', 'ERR_UNSUPPORTED');
-}
-
 async function* decode(model: GenerativeModel, prompts: number[][], c: GenerationConfig, opts: GenerateOptions): AsyncGenerator<number[], { sequences: number[][] }> {
   if (c.stopStrings && !opts.tokenizer) throw new GenerationError('generate: stopStrings need { tokenizer } in the options', 'ERR_ARGUMENT');
   const eos = new Set(eosList(c));
   const pad = c.padTokenId ?? (eos.size ? [...eos][0]! : 0);
-  const B = prompts.length, P = Math.max(...prompts.map((p) => p.length));
-  const { processors, sampler } = buildPipeline(c, prompts.map((p) => p.length), opts.tokenizer);
-  const rows = prompts.map((p) => [...p]);
+  const B = prompts.length;
+  const io = modelIO(model, prompts, pad);
+  const { rows, padded, mask } = io;
+  const start = rows.map((r) => r.length);
+  const { processors, sampler } = buildPipeline(c, start, opts.tokenizer);
   const done = new Array<boolean>(B).fill(false);
-  const padded = prompts.map((p) => [...new Array<number>(P - p.length).fill(pad), ...p]);
-  const mask = prompts.map((p) => [...new Array<number>(P - p.length).fill(0), ...new Array<number>(p.length).fill(1)]);
-  const anyPad = prompts.some((p) => p.length < P);
-  const cache = c.useCache && c.maxNewTokens > 0 ? model.newCache({ batchSize: B, maxLength: P + c.maxNewTokens }) : null;
-  const backend = model.parameters?.()[0]?.backend;
-  const ints = (a: number[][]) => tensor(a, { dtype: 'int32', ...(backend ? { backend } : {}) });
+  const cache = c.useCache && c.maxNewTokens > 0 ? model.newCache({ batchSize: B, maxLength: padded[0]!.length + c.maxNewTokens }) : null;
   let next: number[][] = padded;
   try {
     for (let step = 0; step < c.maxNewTokens && !done.every(Boolean); step++) {
       if (opts.signal?.aborted) break;
       const input = cache ? next : padded;
       const T = input[0]!.length;
-      const logits = noGrad(() => tidy(() => {
-        const inputIds = ints(input);
-        const attentionMask = anyPad ? ints(mask) : undefined;
-        const out = model.forward({ inputIds, ...(attentionMask ? { attentionMask } : {}), ...(cache ? { cache } : {}) });
-        const V = out.logits.shape[2]!;
-        return keep(out.logits.slice(1, T - 1, T).reshape([B, V]));
-      }));
+      const logits = io.forward(input, mask, cache);
       let s: Float32Array;
       try {
-        s = Float32Array.from((await logits.data()) as Float32Array);
+        const V = logits.shape[2]!;
+        const last = logits.slice(1, T - 1, T).reshape([B, V]);
+        s = Float32Array.from((await last.data()) as Float32Array);
+        last.dispose();
       } finally {
         logits.dispose();
       }
@@ -135,11 +117,10 @@ async function* decode(model: GenerativeModel, prompts: number[][], c: Generatio
         chosen.push(id);
         rows[b]!.push(id);
         if (eos.has(id)) done[b] = true;
-        else if (c.stopStrings && hasStop(opts.tokenizer!.decode(rows[b]!.slice(prompts[b]!.length)), c.stopStrings)) done[b] = true;
+        else if (c.stopStrings && hasStop(opts.tokenizer!.decode(rows[b]!.slice(start[b])), c.stopStrings)) done[b] = true;
       }
       for (let b = 0; b < B; b++) {
-        const t = chosen[b]! < 0 ? pad : chosen[b]!;
-        padded[b]!.push(t);
+        padded[b]!.push(chosen[b]! < 0 ? pad : chosen[b]!);
         mask[b]!.push(1);
       }
       next = chosen.map((t) => [t < 0 ? pad : t]);
@@ -147,6 +128,7 @@ async function* decode(model: GenerativeModel, prompts: number[][], c: Generatio
     }
   } finally {
     cache?.dispose();
+    io.dispose();
   }
   return { sequences: padded };
 }
