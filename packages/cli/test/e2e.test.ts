@@ -48,6 +48,22 @@ describe('tessera end to end', () => {
     }
   });
 
+  it('generate answers with an encoder-decoder (T5) model folder', async () => {
+    const folder = join(dir, 't5');
+    const { cpSync } = await import('node:fs');
+    cpSync(new URL('./fixtures/t5-x500', import.meta.url), folder, { recursive: true });
+    cpSync(tok, join(folder, 'tokenizer.json'));
+    const tokenizer = Tokenizer.fromFile(tok);
+    const outside = Array.from({ length: 1302 - tokenizer.getVocabSize() }, (_, i) => tokenizer.getVocabSize() + i); // the model's ids the tokenizer lacks
+    const r = await tessera(['generate', '--model', folder, '--prompt', 'the white whale', '--max-new-tokens', '4', '--backend', 'cpu', '--json', '--suppress-tokens', outside.join(',')]);
+    expect(r.code, r.stderr).toBe(0);
+    const { T5ForConditionalGeneration } = await import('@tessera/nn');
+    const model = await T5ForConditionalGeneration.fromPretrained(folder);
+    const want = await generate(model, 'the white whale', { maxNewTokens: 4, eosTokenId: 1, padTokenId: 0, suppressTokens: outside }, { tokenizer });
+    expect((JSON.parse(r.stdout) as { ids: number[] }).ids).toEqual(want.newTokens[0]);
+    model.dispose();
+  });
+
   for (const backend of ['cpu', 'wasm']) {
     const common = ['--tokenizer', tok, '--data', data, '--batch-size', '4', '--block-size', '16', '--eval-interval', '4', '--eval-iters', '2', '--backend', backend, '--warmup', '2', '--lr', '3e-3'];
 

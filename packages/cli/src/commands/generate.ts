@@ -9,7 +9,8 @@ import { Command, Option } from 'commander';
 import { generate, GenerationConfig, GenerationError, stream, type GenerationConfigFields } from '@tessera/sampling';
 import { BACKENDS, useBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
-import { loadModel } from '../model.js';
+import { loadModel, readConfigArg } from '../model.js';
+import { AutoModelForSeq2SeqLM } from '@tessera/nn';
 import { int, num } from '../options.js';
 import { loadTokenizer } from '../tokenizer.js';
 
@@ -54,7 +55,7 @@ interface GenerateOpts { model: string; prompt: string; backend?: string; doSamp
 
 export function generateCommand(): Command {
   const cmd = new Command('generate')
-    .description('generate text from a saved model (GPT-2 / LLaMA family), streamed as it is produced')
+    .description('generate text from a saved model (GPT-2 / LLaMA continue the prompt; T5 answers it), streamed as it is produced')
     .requiredOption('--model <dir>', 'a folder written by savePretrained / tessera train (with tokenizer.json)')
     .requiredOption('--prompt <text>', 'the text to continue')
     .addOption(new Option('--backend <name>', 'backend (default: the best that works here)').choices(BACKENDS))
@@ -83,24 +84,33 @@ async function runGenerate(o: GenerateOpts, cmd: Command): Promise<void> {
   if (!o.cache) fields.useCache = false;
   let config: GenerationConfig;
   try {
-    config = GenerationConfig.fromPretrained(o.model).with(fields);
+    config = GenerationConfig.fromPretrained(o.model);
+    // as HF's from_model_config: EOS and padding ids the generation config lacks come from config.json
+    const dict = readConfigArg(o.model);
+    const fromModel: Partial<GenerationConfigFields> = {};
+    if (config.eosTokenId === null && dict.eos_token_id !== undefined && dict.eos_token_id !== null) fromModel.eosTokenId = dict.eos_token_id as number | number[];
+    if (config.padTokenId === null && typeof dict.pad_token_id === 'number') fromModel.padTokenId = dict.pad_token_id;
+    config = config.with({ ...fromModel, ...fields });
   } catch (e) {
     if (e instanceof GenerationError) throw new UsageError(e.message);
     throw e;
   }
   await useBackend(o.backend);
-  const model = await loadModel(o.model, '--model');
+  // T5 continues nothing: its prompt is the encoder's input, and only the decoder's text is printed
+  const seq2seq = readConfigArg(o.model).model_type === 't5';
+  const model = seq2seq ? (await AutoModelForSeq2SeqLM.fromPretrained(o.model)) as unknown as Awaited<ReturnType<typeof loadModel>> : await loadModel(o.model, '--model');
   model.eval();
+  const echo = seq2seq ? '' : o.prompt;
   try {
     if (config.numBeams > 1 || config.numReturnSequences > 1) {
       // beam search (or several answers) cannot stream: print the finished sequences
       const out = await generate(model as never, o.prompt, config, { tokenizer });
       if (o.json) console.log(JSON.stringify(out.newTokens.map((ids, i) => ({ text: out.texts![i], ids, ...(out.sequencesScores ? { score: out.sequencesScores[i] } : {}) }))));
-      else out.texts!.forEach((t, i) => console.log(`${out.texts!.length > 1 ? `[${i + 1}] ` : ''}${o.prompt}${t}`));
+      else out.texts!.forEach((t, i) => console.log(`${out.texts!.length > 1 ? `[${i + 1}] ` : ''}${echo}${t}`));
       return;
     }
     const ids: number[] = [];
-    if (!o.json) process.stdout.write(o.prompt);
+    if (!o.json) process.stdout.write(echo);
     for await (const e of stream(model as never, o.prompt, config, { tokenizer })) {
       ids.push(e.tokenId);
       if (!o.json) process.stdout.write(e.text);
