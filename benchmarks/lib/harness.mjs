@@ -125,6 +125,14 @@ export function resultsTable(suite, results) {
 export function headlineLines(suite, results) {
   const get = (impl, c) => results.find((r) => r.impl === impl && r.case === c && r.ms != null);
   const out = [];
+  // one impl at two cases (the KV cache against recomputing, say)
+  for (const [impl, c, vs, goal] of suite.caseHeadlines ?? []) {
+    const a = get(impl, c), b = get(impl, vs);
+    if (!a || !b) { out.push(`${impl} ${c} vs ${vs}: not measured`); continue; }
+    const r = b.ms / a.ms;
+    const verdict = goal == null ? '' : r >= goal ? `  (goal ≥${goal}×: met)` : `  (goal ≥${goal}×: NOT met)`;
+    out.push(`${impl} ${c} vs ${vs}: ${r >= 1 ? `${fmtRatio(r)} faster` : `${fmtRatio(1 / r)} slower`} (${fmtMs(a.ms)} ms vs ${fmtMs(b.ms)} ms)${verdict}`);
+  }
   for (const [impl, baseline, c, goal] of suite.headlines ?? []) {
     const a = get(impl, c), b = get(baseline, c);
     if (!a || !b) {

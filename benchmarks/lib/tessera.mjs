@@ -97,6 +97,39 @@ function adamRunner(T, backend, P, inputs, lossFn, steps, adam) {
   };
 }
 
+/**
+ * One decoding step of GPT2LMHeadModel (random weights, seeded): with `cache`, the first ctx − 1 tokens
+ * are prefilled once and each run rewinds the cache and feeds the last token; without, each run
+ * recomputes all ctx positions. Returns the last position's logits.
+ */
+async function decodeStep(T, backend, opts, { model: shape, ctx, cache }, { ids }) {
+  await T.setBackend(backend);
+  const { GPT2Config, GPT2LMHeadModel } = await import('@tessera/nn');
+  const { MODELS } = await import('../suites/generate.mjs');
+  const m = MODELS[shape];
+  T.manualSeed(7);
+  const model = new GPT2LMHeadModel(new GPT2Config({
+    vocab_size: m.vocab, n_positions: m.positions, n_embd: m.dim, n_layer: m.layers, n_head: m.heads,
+    resid_pdrop: 0, embd_pdrop: 0, attn_pdrop: 0,
+  })).eval();
+  const row = (a) => T.tensor([Array.from(a)], { dtype: 'int32', ...opts });
+  const kv = cache ? model.newCache({ batchSize: 1, maxLength: ctx }) : null;
+  if (kv && ctx > 1) T.noGrad(() => T.tidy(() => { model.forward({ inputIds: row(ids.subarray(0, ctx - 1)), cache: kv }); }));
+  const input = kv ? row(ids.subarray(ctx - 1)) : row(ids);
+  const T0 = kv ? 1 : ctx;
+  return {
+    async run() {
+      if (T.getBackend().name !== backend) await T.setBackend(backend);
+      if (kv) kv.length = ctx - 1;
+      const logits = T.noGrad(() => T.tidy(() => T.keep(model.forward({ inputIds: input, ...(kv ? { cache: kv } : {}) }).logits.slice(1, T0 - 1, T0).reshape([m.vocab]))));
+      const out = await logits.data();
+      logits.dispose();
+      return out;
+    },
+    dispose() { model.dispose(); kv?.dispose(); input.dispose(); },
+  };
+}
+
 function tesseraAdapter(T, backend, version) {
   const opts = { backend };
   // Each runner computes, reads back with `await t.data()`, and frees what it made. Ops follow their
@@ -212,6 +245,8 @@ function tesseraAdapter(T, backend, version) {
           dispose() { model.dispose(); opt.dispose(); X.dispose(); Y.dispose(); },
         };
       },
+      async decodeCache(p, inputs) { return decodeStep(T, backend, opts, { ...p, cache: true }, inputs); },
+      async decodeNoCache(p, inputs) { return decodeStep(T, backend, opts, { ...p, cache: false }, inputs); },
     },
     async teardown() {},
   };
