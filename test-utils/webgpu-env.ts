@@ -17,3 +17,25 @@ export function prepareWebGpuEnv(): void {
     process.env.XDG_RUNTIME_DIR = dir;
   }
 }
+
+/**
+ * Start core's 'webgpu' backend for a test file: null when it started, else why not. Without an
+ * adapter the caller skips with the reason, unless TESSERA_REQUIRE_WEBGPU=1 (CI), where it throws.
+ * The current backend is 'cpu' afterwards (tests choose webgpu where they need it).
+ */
+export async function startWebGpuBackend(label: string): Promise<string | null> {
+  prepareWebGpuEnv();
+  const core = await import('@tessera/core');
+  try {
+    await import('@tessera/backend-webgpu');
+    await core.setBackend('webgpu');
+    return null;
+  } catch (e) {
+    const reason = `no WebGPU adapter (${(e as Error).message.split('\n')[0]}); install chromium + libvulkan1 and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`;
+    if (process.env.TESSERA_REQUIRE_WEBGPU === '1') throw new Error(`TESSERA_REQUIRE_WEBGPU=1 but ${reason}`);
+    console.warn(`[${label} webgpu] skipping: ${reason}`);
+    return reason;
+  } finally {
+    await core.setBackend('cpu').catch(() => undefined);
+  }
+}

@@ -11,7 +11,7 @@ import type { GenerationConfig } from './config.js';
 import { buildPipeline, eosList } from './pipeline.js';
 import { logSoftmax } from './scores.js';
 import type { GenerateOptions } from './generate.js';
-import { modelIO, type GenerativeModel } from './model-io.js';
+import { lastLogits, modelIO, type GenerativeModel } from './model-io.js';
 
 interface Hypothesis { tokens: number[]; score: number }
 
@@ -61,16 +61,7 @@ export async function beamSearch(model: GenerativeModel, prompts: number[][], c:
     for (let step = 0; step < c.maxNewTokens && !done.every(Boolean); step++) {
       if (opts.signal?.aborted) break;
       const input = cache ? next : padded;
-      const T = input[0]!.length;
-      const logits = io.forward(input, mask, cache);
-      let s: Float32Array;
-      try {
-        const last = logits.slice(1, T - 1, T).reshape([R, logits.shape[2]!]);
-        s = Float32Array.from((await last.data()) as Float32Array);
-        last.dispose();
-      } finally {
-        logits.dispose();
-      }
+      const s = await lastLogits(io.forward(input, mask, cache), R);
       const V = s.length / R;
       const src: number[] = [], chosen: number[] = [], nextScores: number[] = [];
       for (let b = 0; b < B; b++) {

@@ -12,7 +12,7 @@ import { GenerationConfig, type GenerationConfigFields } from './config.js';
 import { GenerationError } from './errors.js';
 import { buildPipeline, eosList } from './pipeline.js';
 import { beamSearch } from './beam.js';
-import { checkModel, modelIO, type GenerativeModel } from './model-io.js';
+import { checkModel, lastLogits, modelIO, type GenerativeModel } from './model-io.js';
 
 export type { GenerativeModel } from './model-io.js';
 
@@ -96,17 +96,7 @@ async function* decode(model: GenerativeModel, prompts: number[][], c: Generatio
     for (let step = 0; step < c.maxNewTokens && !done.every(Boolean); step++) {
       if (opts.signal?.aborted) break;
       const input = cache ? next : padded;
-      const T = input[0]!.length;
-      const logits = io.forward(input, mask, cache);
-      let s: Float32Array;
-      try {
-        const V = logits.shape[2]!;
-        const last = logits.slice(1, T - 1, T).reshape([B, V]);
-        s = Float32Array.from((await last.data()) as Float32Array);
-        last.dispose();
-      } finally {
-        logits.dispose();
-      }
+      const s = await lastLogits(io.forward(input, mask, cache), B);
       const V = s.length / B;
       const chosen: number[] = [];
       for (let b = 0; b < B; b++) {

@@ -83,3 +83,18 @@ export function modelIO(model: GenerativeModel, prompts: number[][], pad: number
     dispose() { enc?.dispose(); encIds.dispose(); encMask.dispose(); },
   };
 }
+
+/** The last position's logits of a forward's output [rows, T, V], read back (the output is freed). */
+export async function lastLogits(logits: Tensor, rows: number): Promise<Float32Array> {
+  try {
+    const T = logits.shape[1]!;
+    const last = logits.slice(1, T - 1, T).reshape([rows, logits.shape[2]!]);
+    try {
+      return Float32Array.from((await last.data()) as Float32Array);
+    } finally {
+      last.dispose();
+    }
+  } finally {
+    logits.dispose();
+  }
+}

@@ -3,29 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tessera/backend-cpu';
-import { setBackend } from '@tessera/core';
 import { GPT2LMHeadModel } from '@tessera/nn';
-import { prepareWebGpuEnv, SWIFTSHADER_ICD } from '../../../test-utils/webgpu-env.js';
+import { startWebGpuBackend } from '../../../test-utils/webgpu-env.js';
 import { generate } from '../src/index.js';
 
-/** null when the 'webgpu' backend started, else why not (CI requires it: TESSERA_REQUIRE_WEBGPU=1). */
-async function startWebGpu(): Promise<string | null> {
-  prepareWebGpuEnv();
-  try {
-    await import('@tessera/backend-webgpu');
-    await setBackend('webgpu');
-    return null;
-  } catch (e) {
-    const reason = `no WebGPU adapter (${(e as Error).message.split('\n')[0]}); install chromium + libvulkan1 and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`;
-    if (process.env.TESSERA_REQUIRE_WEBGPU === '1') throw new Error(`TESSERA_REQUIRE_WEBGPU=1 but ${reason}`);
-    console.warn(`[sampling webgpu] skipping: ${reason}`);
-    return reason;
-  } finally {
-    await setBackend('cpu');
-  }
-}
-
-const reason = await startWebGpu();
+const reason = await startWebGpuBackend('sampling');
 const dir = fileURLToPath(new URL('./fixtures/gpt2', import.meta.url));
 const cases = (JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as { cases: { name: string; inputs: { input_ids: number[][]; attention_mask: number[][] }; expected: { greedy_new_tokens: number[][] } }[] }).cases;
 

@@ -4,28 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tessera/backend-cpu';
 import { setBackend } from '@tessera/core';
-import { prepareWebGpuEnv, SWIFTSHADER_ICD } from '../../../test-utils/webgpu-env.js';
+import { startWebGpuBackend } from '../../../test-utils/webgpu-env.js';
 import { Trainer } from '../src/index.js';
 import { tinyCorpus, tinyGpt } from './helpers.js';
 
-/** null when the 'webgpu' backend started, else why not (CI requires it: TESSERA_REQUIRE_WEBGPU=1). */
-async function startWebGpu(): Promise<string | null> {
-  prepareWebGpuEnv();
-  try {
-    await import('@tessera/backend-webgpu');
-    await setBackend('webgpu');
-    return null;
-  } catch (e) {
-    const reason = `no WebGPU adapter (${(e as Error).message.split('\n')[0]}); install chromium + libvulkan1 and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`;
-    if (process.env.TESSERA_REQUIRE_WEBGPU === '1') throw new Error(`TESSERA_REQUIRE_WEBGPU=1 but ${reason}`);
-    console.warn(`[train webgpu] skipping: ${reason}`);
-    return reason;
-  } finally {
-    await setBackend('cpu');
-  }
-}
-
-const reason = await startWebGpu();
+const reason = await startWebGpuBackend('train');
 const args = { maxSteps: 4, batchSize: 2, blockSize: 8, lr: 3e-3, warmupSteps: 1, evalIters: 2, evalInterval: 2 };
 
 async function run(backend: string, outputDir: string | null = null, resume?: string) {
