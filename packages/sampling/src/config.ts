@@ -34,7 +34,6 @@ export interface GenerationConfigFields {
   numReturnSequences: number;
   eosTokenId: number | number[] | null;
   padTokenId: number | null;
-  bosTokenId: number | null;
   stopStrings: string[] | null;
   seed: number;
   useCache: boolean;
@@ -54,14 +53,14 @@ export const GENERATION_DEFAULTS: GenerationConfigFields = {
   maxNewTokens: 20, minNewTokens: 0, doSample: false, temperature: 1, topK: 50, topP: 1, minP: null, typicalP: 1,
   epsilonCutoff: 0, etaCutoff: 0, repetitionPenalty: 1, presencePenalty: 0, frequencyPenalty: 0, noRepeatNgramSize: 0,
   badWordsIds: null, sequenceBias: null, suppressTokens: null, forcedBosTokenId: null, forcedEosTokenId: null, numBeams: 1, lengthPenalty: 1, earlyStopping: false, numReturnSequences: 1,
-  eosTokenId: null, padTokenId: null, bosTokenId: null, stopStrings: null, seed: 0, useCache: true,
+  eosTokenId: null, padTokenId: null, stopStrings: null, seed: 0, useCache: true,
   dryMultiplier: 0, dryBase: 1.75, dryAllowedLength: 2, drySequenceBreakers: ['\n', ':', '"', '*'],
   xtcProbability: 0, xtcThreshold: 0.1, topNSigma: null, mirostatTau: null, mirostatEta: 0.1,
 };
 
 const KEYS = Object.keys(GENERATION_DEFAULTS) as (keyof GenerationConfigFields)[];
-/** generation_config.json fields that carry no setting here. */
-const IGNORED_FILE_FIELDS = new Set(['_from_model_config', 'transformers_version', 'max_length', 'decoder_start_token_id', 'num_return_sequences', 'output_scores', 'return_dict_in_generate']);
+/** generation_config.json fields that carry no setting here (the model's config supplies the BOS / decoder start ids). */
+const IGNORED_FILE_FIELDS = new Set(['_from_model_config', 'transformers_version', 'max_length', 'bos_token_id', 'decoder_start_token_id', 'output_scores', 'return_dict_in_generate']);
 
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -73,7 +72,7 @@ export class GenerationConfig implements GenerationConfigFields {
   declare sequenceBias: [number[], number][] | null; declare suppressTokens: number[] | null; declare forcedBosTokenId: number | null;
   declare forcedEosTokenId: number | number[] | null; declare numBeams: number; declare lengthPenalty: number;
   declare earlyStopping: boolean | 'never'; declare numReturnSequences: number; declare eosTokenId: number | number[] | null;
-  declare padTokenId: number | null; declare bosTokenId: number | null; declare stopStrings: string[] | null; declare seed: number;
+  declare padTokenId: number | null; declare stopStrings: string[] | null; declare seed: number;
   declare useCache: boolean; declare dryMultiplier: number; declare dryBase: number; declare dryAllowedLength: number;
   declare drySequenceBreakers: string[]; declare xtcProbability: number; declare xtcThreshold: number; declare topNSigma: number | null;
   declare mirostatTau: number | null; declare mirostatEta: number;
@@ -153,7 +152,7 @@ export class GenerationConfig implements GenerationConfigFields {
     if (this.numReturnSequences > 1 && this.numBeams > 1 && this.numReturnSequences > this.numBeams) throw new GenerationError(`${w}: numReturnSequences ${this.numReturnSequences} exceeds numBeams ${this.numBeams}`);
     if (this.numReturnSequences > 1 && this.numBeams === 1 && !this.doSample) throw new GenerationError(`${w}: numReturnSequences > 1 needs doSample or numBeams ≥ numReturnSequences (greedy gives one answer)`);
     int(w, 'seed', this.seed, 0);
-    for (const k of ['padTokenId', 'bosTokenId', 'forcedBosTokenId'] as const) if (this[k] !== null) int(w, k, this[k], 0);
+    for (const k of ['padTokenId', 'forcedBosTokenId'] as const) if (this[k] !== null) int(w, k, this[k], 0);
     for (const k of ['eosTokenId', 'forcedEosTokenId', 'suppressTokens'] as const) if (this[k] !== null) idList(w, k, this[k]);
     if (this.badWordsIds !== null && (!Array.isArray(this.badWordsIds) || !this.badWordsIds.every((b) => Array.isArray(b) && b.length && idList(w, 'badWordsIds', b)))) {
       throw new GenerationError(`${w}: badWordsIds must be a list of non-empty token-id lists`);
