@@ -3,7 +3,7 @@
  * array of Modules a list child (`h.0`, `layers.3`), a Tensor field a parameter unless registered
  * as a buffer. Field names are the checkpoint's keys, so `namedParameters()` gives HF's names.
  */
-import { cast, isFloat, keep, noGrad, Tensor, type DType } from '@tessera/core';
+import { cast, isFloat, keep, noGrad, tidy, Tensor, type DType } from '@tessera/core';
 import { StateDictError } from './errors.js';
 
 const BUFFERS = Symbol('buffers');
@@ -99,8 +99,10 @@ export class Module {
   }
 
   /**
-   * Copy tensors by name into this module (on its backend and dtypes). Mis-shaped keys are always
-   * an error; with `strict` (default) missing and unexpected keys are too.
+   * Copy tensors by name into this module's own tensors, in place (as torch's load_state_dict), on
+   * their backend and dtype: parameters keep their identity, so an optimizer holding them keeps
+   * working. Mis-shaped keys are always an error; with `strict` (default) missing and unexpected
+   * keys are too.
    */
   loadStateDict(sd: Record<string, Tensor>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
     const strict = opts.strict ?? true;
@@ -116,14 +118,16 @@ export class Module {
         misShaped.length ? `mis-shaped keys: ${misShaped.join(', ')}` : '',
       ].filter(Boolean).join('; ')}`);
     }
-    this.replaceTensors((name, t) => {
-      const src = sd[name];
-      if (!src) return t;
-      return noGrad(() => {
-        const moved = src.backend === t.backend ? src : src.to(t.backend);
-        const typed = moved.dtype === t.dtype ? moved : cast(moved, t.dtype);
-        return typed === src ? src.clone() : typed;
-      });
+    noGrad(() => {
+      for (const [name, t] of Object.entries(own)) {
+        const src = sd[name];
+        if (!src) continue;
+        tidy(() => {
+          const moved = src.backend === t.backend ? src : src.to(t.backend);
+          const typed = moved.dtype === t.dtype ? moved : cast(moved, t.dtype);
+          t.assign(typed === src ? src.clone() : typed.contiguous());
+        });
+      }
     });
     return { missingKeys, unexpectedKeys };
   }

@@ -51,9 +51,11 @@ describe('Module', () => {
 
   it('loadStateDict copies values; strict errors list missing, unexpected and mis-shaped keys', () => {
     const a = new Net(), b = new Net();
+    const own = b.head.weight;
     b.loadStateDict(a.stateDict());
     expect(Array.from(b.head.weight.dataSync())).toEqual(Array.from(a.head.weight.dataSync()));
     expect(b.head.weight).not.toBe(a.head.weight);
+    expect(b.head.weight).toBe(own); // in place, as torch: an optimizer's references stay valid
     const sd = { ...a.stateDict() };
     delete (sd as Record<string, Tensor>)['head.weight'];
     const extra = tensor([1]);

@@ -7,8 +7,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { isTensor, noGrad, tidy, type Tensor } from '@tessera/core';
-import { loadSafetensorsCheckpoint, loadSafetensorsFile, saveSafetensorsFile, type Module } from '@tessera/nn';
+import { isTensor, type Tensor } from '@tessera/core';
+import { loadSafetensorsCheckpoint, loadSafetensorsFile, saveSafetensorsFile, StateDictError, type Module } from '@tessera/nn';
 import { CheckpointError } from './errors.js';
 import type { Optimizer, OptimizerStateDict, ParamState, GroupOptions } from './optim/optimizer.js';
 
@@ -132,7 +132,10 @@ export async function loadCheckpoint(dir: string, model: Module, optimizer: Opti
   if (!state || typeof state !== 'object' || Array.isArray(state)) throw new CheckpointError(`${join(dir, TRAINER_STATE_NAME)} must hold a JSON object`, 'ERR_CHECKPOINT_FORMAT');
   const weights = await loadSafetensorsCheckpoint(dir);
   try {
-    assignWeights(model, weights.tensors, dir);
+    model.loadStateDict(weights.tensors); // in place: the optimizer's parameters stay the model's
+  } catch (e) {
+    if (e instanceof StateDictError) throw new CheckpointError(`${dir}: the checkpoint's weights do not fit this model (${e.message.replace(/^loadStateDict: /, '')})`, 'ERR_CHECKPOINT_MISMATCH');
+    throw e;
   } finally {
     for (const t of Object.values(weights.tensors)) t.dispose();
   }
@@ -144,30 +147,4 @@ export async function loadCheckpoint(dir: string, model: Module, optimizer: Opti
     for (const t of Object.values(opt.tensors)) t.dispose();
   }
   return state as Record<string, unknown>;
-}
-
-/**
- * Copy checkpoint tensors into the model's own tensors in place (as torch's load_state_dict copies
- * into each parameter), so an optimizer holding the parameters keeps working. Strict: every key.
- */
-function assignWeights(model: Module, tensors: Record<string, Tensor>, dir: string): void {
-  const own = model.stateDict();
-  const missing = Object.keys(own).filter((k) => !(k in tensors));
-  const unexpected = Object.keys(tensors).filter((k) => !(k in own));
-  const misShaped = Object.keys(own).filter((k) => k in tensors && own[k]!.shape.join() !== tensors[k]!.shape.join());
-  if (missing.length || unexpected.length || misShaped.length) {
-    throw new CheckpointError(`${dir}: the checkpoint's weights do not fit this model (${[
-      missing.length ? `missing: ${missing.join(', ')}` : '', unexpected.length ? `unexpected: ${unexpected.join(', ')}` : '',
-      misShaped.length ? `mis-shaped: ${misShaped.join(', ')}` : '',
-    ].filter(Boolean).join('; ')})`, 'ERR_CHECKPOINT_MISMATCH');
-  }
-  noGrad(() => {
-    for (const [k, t] of Object.entries(own)) {
-      tidy(() => {
-        const src = tensors[k]!;
-        const moved = src.backend === t.backend ? src : src.to(t.backend);
-        t.assign(moved.dtype === t.dtype ? moved.clone() : moved.to(t.dtype));
-      });
-    }
-  });
 }
