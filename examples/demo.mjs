@@ -3,7 +3,7 @@
 // training step to fit the run into the time budget, trains through `tessera train` (the Trainer of
 // @tessera/train with the CLM objective: progress bar, metrics.jsonl, loss.svg, checkpoint), compares
 // the validation loss with the unigram baseline, and continues a prompt greedily and with top-p.
-// Options: --minutes N (training budget, default 4), --out DIR (default demo-output), --backend NAME.
+// Options: --minutes N (training budget, default 4) or --steps N, --out DIR (default demo-output), --backend NAME.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -23,6 +23,7 @@ const positive = (v) => {
 const opts = new Command('demo')
   .description('pre-train a GPT-2 on Moby Dick and sample it')
   .option('--minutes <n>', 'training time budget in minutes', positive, 4)
+  .option('--steps <n>', 'train exactly this many steps instead of timing a budget (CI)', positive)
   .option('--out <dir>', 'output folder', 'demo-output')
   .option('--backend <name>', 'cpu, wasm, webgpu or cuda (default: the best that works here)')
   .option('--prompt <text>', 'prompt of the sample', 'Call me Ishmael. Some years ago')
@@ -62,21 +63,27 @@ writeFileSync(join(work, 'config.json'), JSON.stringify(CONFIG, null, 2));
 console.log(`tokenizer: byte-level BPE, ${tokenizer.getVocabSize()} tokens`);
 
 // 3. how many steps fit the budget: time a few steps of a throwaway copy on the chosen backend
+// (--steps skips this, so that a run does not depend on how busy the machine is)
 const backend = await useBackend(opts.backend);
-const sample = Int32Array.from(tokenizer.encodeIds(chapters.slice(0, 8).map((c) => c.text).join(' '), { addSpecialTokens: false }));
-manualSeed(SEED);
-const probe = new GPT2LMHeadModel(new GPT2Config(CONFIG));
-const probeTrainer = new Trainer({ model: probe, trainData: trainValSplit(new TokenArray(sample), 0.1).train, args: { maxSteps: 30, batchSize: BATCH, blockSize: BLOCK } });
-for (let i = 0; i < 6; i++) await probeTrainer.trainStep(); // warm: kernels, worker threads, the JIT
-let t = performance.now();
-for (let i = 0; i < 8; i++) await probeTrainer.trainStep();
-const stepMs = (performance.now() - t) / 8;
-probe.dispose();
-probeTrainer.optimizer.dispose();
 const EVAL_EVERY = 100, EVAL_ITERS = 10;
-const perStep = stepMs * (1 + (EVAL_ITERS / 3) / EVAL_EVERY) + 2; // evaluations: a forward is ~1/3 of a step
-const steps = Math.max(50, Math.floor((opts.minutes * 60_000) / perStep));
-console.log(`a training step takes ≈ ${stepMs.toFixed(0)} ms on ${backend.name}: ${steps} steps fit ${opts.minutes} minute(s)\n`);
+const steps = opts.steps ? Math.round(opts.steps) : await stepsInBudget(opts.minutes);
+
+async function stepsInBudget(minutes) {
+  const sample = Int32Array.from(tokenizer.encodeIds(chapters.slice(0, 8).map((c) => c.text).join(' '), { addSpecialTokens: false }));
+  manualSeed(SEED);
+  const probe = new GPT2LMHeadModel(new GPT2Config(CONFIG));
+  const probeTrainer = new Trainer({ model: probe, trainData: trainValSplit(new TokenArray(sample), 0.1).train, args: { maxSteps: 30, batchSize: BATCH, blockSize: BLOCK } });
+  for (let i = 0; i < 6; i++) await probeTrainer.trainStep(); // warm: kernels, worker threads, the JIT
+  const t = performance.now();
+  for (let i = 0; i < 8; i++) await probeTrainer.trainStep();
+  const stepMs = (performance.now() - t) / 8;
+  probe.dispose();
+  probeTrainer.optimizer.dispose();
+  const perStep = stepMs * (1 + (EVAL_ITERS / 3) / EVAL_EVERY) + 2; // evaluations: a forward is ~1/3 of a step
+  const n = Math.max(50, Math.floor((minutes * 60_000) / perStep));
+  console.log(`a training step takes ≈ ${stepMs.toFixed(0)} ms on ${backend.name}: ${n} steps fit ${minutes} minute(s)\n`);
+  return n;
+}
 
 // 4. pre-train with the CLM objective through `tessera train`
 const code = await tessera([

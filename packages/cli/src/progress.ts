@@ -30,15 +30,15 @@ export function progress(label: string, total: number, start = 0, opts: { tty?: 
   }
   const every = opts.every ?? Math.max(1, Math.round(total / 20));
   const t0 = Date.now();
-  let first = start, printed = -1;
+  let printed = -1;
   return {
     update: (v, f) => {
       if (v === printed || (v !== total && v % every !== 0)) return;
       printed = v;
-      const rate = (v - first) / ((Date.now() - t0) / 1000);
+      const rate = (v - start) / ((Date.now() - t0) / 1000);
       out.write(`${label} ${v}/${total} ${Object.entries(f).map(([k, x]) => `${k} ${x}`).join(' ')} eta ${fmtTime((total - v) / rate)}\n`);
     },
     log: (line) => { out.write(`${line}\n`); },
-    stop: () => { first = total; },
+    stop: () => {},
   };
 }

@@ -111,10 +111,12 @@ async function plan(o: TrainOptions, cmd: Command): Promise<Plan> {
   return { family: o.model, dict, fromDir: null, tokenizerPath: o.tokenizer, resumeDir: null };
 }
 
-function checkpointArgs(dir: string): TrainingArgs {
-  const s = JSON.parse(readFileSync(join(dir, 'trainer_state.json'), 'utf8')) as { args?: TrainingArgs };
+/** The checkpoint's training arguments and step (the Trainer checks the rest of the file). */
+function checkpointState(dir: string): { args: TrainingArgs; step: number } {
+  const s = JSON.parse(readFileSync(join(dir, 'trainer_state.json'), 'utf8')) as { args?: TrainingArgs; step?: unknown };
   if (!s.args || typeof s.args !== 'object') throw new UsageError(`--resume: ${dir}/trainer_state.json has no args`);
-  return s.args;
+  if (!Number.isSafeInteger(s.step) || (s.step as number) < 0) throw new UsageError(`--resume: ${dir}/trainer_state.json has no step`);
+  return { args: s.args, step: s.step as number };
 }
 
 export async function runTrain(o: TrainOptions, cmd: Command): Promise<void> {
@@ -139,8 +141,10 @@ export async function runTrain(o: TrainOptions, cmd: Command): Promise<void> {
   }
   const family = (p.family ?? dict.model_type) as Family;
   if (!FAMILIES.includes(family)) throw new UsageError(`model_type '${String(dict.model_type)}' cannot be trained with the clm objective here (supported: ${FAMILIES.join(', ')})`);
-  const args: Partial<TrainingArgs> & Pick<TrainingArgs, 'maxSteps' | 'batchSize' | 'blockSize'> = p.resumeDir
-    ? { ...checkpointArgs(p.resumeDir), maxSteps: o.steps, outputDir: o.out }
+  const resumed = p.resumeDir ? checkpointState(p.resumeDir) : null;
+  const startStep = resumed?.step ?? 0;
+  const args: Partial<TrainingArgs> & Pick<TrainingArgs, 'maxSteps' | 'batchSize' | 'blockSize'> = resumed
+    ? { ...resumed.args, maxSteps: o.steps, outputDir: o.out }
     : {
       maxSteps: o.steps, batchSize: o.batchSize, blockSize: o.blockSize, gradientAccumulationSteps: o.gradAccum, lr: o.lr,
       minLr: o.minLr ?? o.lr / 10, warmupSteps: Math.min(o.warmup, o.lrDecaySteps ?? o.steps), schedule: o.schedule,
@@ -150,9 +154,7 @@ export async function runTrain(o: TrainOptions, cmd: Command): Promise<void> {
     };
   const positions = positionsOf(family, dict);
   if (args.blockSize > positions) throw new UsageError(`--block-size ${args.blockSize} exceeds the model's ${positions} positions`);
-  if (p.resumeDir && args.maxSteps <= Number(JSON.parse(readFileSync(join(p.resumeDir, 'trainer_state.json'), 'utf8')).step)) {
-    throw new UsageError(`--resume: the checkpoint is already at step ${JSON.parse(readFileSync(join(p.resumeDir, 'trainer_state.json'), 'utf8')).step}; pass a larger --steps`);
-  }
+  if (resumed && args.maxSteps <= startStep) throw new UsageError(`--resume: the checkpoint is already at step ${startStep}; pass a larger --steps`);
 
   // from here on, files are written
   const backend = await useBackend(o.backend);
@@ -189,7 +191,6 @@ export async function runTrain(o: TrainOptions, cmd: Command): Promise<void> {
   say(`model: ${family}, ${(model.numParameters() / 1e6).toFixed(2)}M parameters, block ${args.blockSize}, batch ${args.batchSize}×${args.gradientAccumulationSteps ?? 1}`);
 
   const metrics = new MetricsLog(join(o.out, 'metrics.jsonl'));
-  const startStep = p.resumeDir ? Number(JSON.parse(readFileSync(join(p.resumeDir, 'trainer_state.json'), 'utf8')).step) : 0;
   metrics.truncateAfter(startStep);
   const bar = o.quiet ? null : progress('training', args.maxSteps, startStep);
   const plot = () => writeLossPlot(join(o.out, 'loss.svg'), metrics.points(), `${family} (${(model.numParameters() / 1e6).toFixed(1)}M parameters) on ${basename(o.data)}`, baseline);
