@@ -2,19 +2,17 @@
  * Reverse-mode autograd. Ops attach a node whose backward comes from the rule table in
  * gradients.ts (one VJP per op, written with core ops, so every backend gets gradients).
  */
-import { engineState as S, isTensor, keep, tidy, track } from './engine.js';
+import { engineState as S, isTensor, keep, op, tidy, track } from './engine.js';
 import { ArgumentError, DisposedError, GradError, TesseraError } from './errors.js';
 import { describe } from './format.js';
 import { Tensor } from './tensor.js';
 import { RULES, type GradContext } from './gradients.js';
 import type { OpAttrs, OpName } from './backend.js';
 
-export function isGradEnabled(): boolean {
-  return S.gradEnabled;
-}
+export const isGradEnabled = op('isGradEnabled', '', (): boolean => S.gradEnabled, 'callback');
 
 /** Run `fn` without recording gradients. */
-export function noGrad<T>(fn: () => T): T {
+export const noGrad = op('noGrad', 'fn:function', <T>(fn: () => T): T => {
   const prev = S.gradEnabled;
   S.gradEnabled = false;
   try {
@@ -22,7 +20,7 @@ export function noGrad<T>(fn: () => T): T {
   } finally {
     S.gradEnabled = prev;
   }
-}
+}, 'callback');
 
 export type GradOp = keyof typeof RULES;
 
@@ -77,7 +75,10 @@ function backwardArgs(gradient: unknown, opts: unknown): { gradient?: Tensor; re
   return { gradient: (g ?? undefined) as Tensor | undefined, retainGraph: r ?? false };
 }
 
-export function backward(root: Tensor, gradientArg?: Tensor | BackwardOptions, optsArg?: BackwardOptions | boolean): void {
+// Checked by backward itself (GradError: autograd misuse).
+export const backward = op('backward', 'tensor:any, gradient?:any, options?:any', function backward(
+  root: Tensor, gradientArg?: Tensor | BackwardOptions | null, optsArg?: BackwardOptions | boolean,
+): void {
   if (!isTensor(root)) throw new GradError(`backward: argument 'root' must be a Tensor, got ${describe(root)}`);
   const { gradient, retainGraph } = backwardArgs(gradientArg, optsArg);
   const opts = { retainGraph };
@@ -130,8 +131,9 @@ export function backward(root: Tensor, gradientArg?: Tensor | BackwardOptions, o
       t.node!.backward = null;
       t.node!.inputs = [];
     }
+    for (const t of order) t.releaseOwned(); // the graph is gone: so is what ops kept for it
   }
-}
+});
 
 function onesOf(t: Tensor): Tensor {
   return t.onesLike();
@@ -140,16 +142,16 @@ function onesOf(t: Tensor): Tensor {
 type TensorFn = (...args: Tensor[]) => Tensor;
 
 /** `valueAndGrad(f)(...xs)` → `{value, grads}`: f's scalar value and d f / d x for each argument. */
-export function valueAndGrad(f: TensorFn): (...args: Tensor[]) => { value: Tensor; grads: Tensor[] } {
+export const valueAndGrad = op('valueAndGrad', 'fn:function', (f: TensorFn): ((...args: Tensor[]) => { value: Tensor; grads: Tensor[] }) => {
   return (...args) => {
     const xs = args.map((a, i) => {
-      if (!(a instanceof Tensor)) throw new TesseraError('ERR_ARGUMENT', `grad: argument ${i} is not a Tensor`);
+      if (!isTensor(a)) throw new TesseraError('ERR_ARGUMENT', `grad: argument ${i} must be a Tensor, got ${describe(a)}`);
       const x = a.detach();
       x.requiresGrad = true;
       return x;
     });
     const value = f(...xs);
-    if (!(value instanceof Tensor) || value.size !== 1) {
+    if (!isTensor(value) || value.size !== 1) {
       throw new GradError('grad: f must return a one-element tensor (a scalar loss)');
     }
     if (value.requiresGrad) backward(value);
@@ -167,17 +169,17 @@ export function valueAndGrad(f: TensorFn): (...args: Tensor[]) => { value: Tenso
     if (v !== value) value.dispose();
     return { value: v, grads };
   };
-}
+}, 'callback');
 
 /** `grad(f)(...xs)` → the gradients of the scalar `f` with respect to each argument. */
-export function grad(f: TensorFn): (...args: Tensor[]) => Tensor[] {
+export const grad = op('grad', 'fn:function', (f: TensorFn): ((...args: Tensor[]) => Tensor[]) => {
   const vg = valueAndGrad(f);
   return (...args) => {
     const { value, grads } = vg(...args);
     value.dispose();
     return grads;
   };
-}
+}, 'callback');
 
 export { keep };
 export type { OpAttrs, OpName };

@@ -8,7 +8,7 @@ export {
   registerBackend, listBackends, initBackend, backendSync, setBackend, ready, getBackend, nameOf, kernelFor,
 } from './engine/registry.js';
 export {
-  Storage, allocStorage, retain, release, memory, onTensorCreated, onTensorDisposed, checkAllocation,
+  Storage, allocStorage, retain, release, memory, onTensorCreated, onTensorDisposed, checkAllocation, watch,
   MAX_HOST_ALLOCATION_BYTES, type AllocationRequest,
 } from './engine/memory.js';
 export { track, keep, tidy } from './engine/scope.js';
@@ -16,3 +16,4 @@ export {
   assertLive, viewOf, emptyTensor, commonBackend, castRaw, contiguousRaw, tryDispatch, dispatch, copyInto, type OutSpec,
 } from './engine/dispatch.js';
 export { isTensor, TENSOR_BRAND } from './engine/brand.js';
+export { op, method, accessor, scoped, relabel, type OpMode } from './engine/op.js';

@@ -57,3 +57,8 @@ export class OutOfMemoryError extends TesseraError {
 export class SyncReadError extends TesseraError {
   constructor(message: string) { super('ERR_SYNC_READ', message); }
 }
+
+/** An error that escaped an op untyped: a bug in Tessera (the message asks for a report). */
+export class InternalError extends TesseraError {
+  constructor(message: string) { super('ERR_INTERNAL', message); }
+}

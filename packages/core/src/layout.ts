@@ -54,8 +54,8 @@ export function normAxis(axis: number, ndim: number, where: string): number {
   return axis < 0 ? axis + n : axis;
 }
 
-export function normAxes(axis: number | readonly number[] | undefined, ndim: number, where: string): number[] {
-  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+export function normAxes(axis: number | readonly number[] | undefined | null, ndim: number, where: string): number[] {
+  if (axis == null) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : [...axis];
   const out = [...new Set(list.map((a) => normAxis(a, ndim, where)))];
   if (out.length !== list.length) throw new ArgumentError(`${where}: repeated axis in ${fmt(list)}`);

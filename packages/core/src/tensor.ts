@@ -1,6 +1,6 @@
 import { BYTES_PER_ELEMENT, isFloat, storageView, toNumbers, type DType, type StorageArray } from './dtype.js';
 import {
-  engineState, contiguousRaw, nameOf, onTensorCreated, onTensorDisposed, release, retain, keep, viewOf, type Storage,
+  engineState, contiguousRaw, nameOf, onTensorCreated, onTensorDisposed, release, retain, keep, viewOf, watch, type Storage,
 } from './engine.js';
 import { ArgumentError, DTypeError, GradError, ShapeError, SyncReadError } from './errors.js';
 import { formatTensor } from './format.js';
@@ -25,6 +25,8 @@ export class Tensor {
   readonly offset: number;
   /** @internal */ storage: Storage;
   /** @internal autograd node that produced this tensor */ node: GradNode | null = null;
+  /** @internal intermediates of the op that made this tensor, kept for its backward; freed with it */
+  owned: Tensor[] | null = null;
   private _requiresGrad = false;
   private _grad: Tensor | null = null;
   private _disposed = false;
@@ -115,6 +117,8 @@ export class Tensor {
   declare zerosLike: () => Tensor;
   declare onesLike: () => Tensor;
   declare fullLike: (value: number) => Tensor;
+  /** `using x = ...`: disposed at the end of the enclosing block. */
+  declare [Symbol.dispose]: () => void;
 
   constructor(storage: Storage, layout: Layout, readonly dtype: DType) {
     this.storage = storage;
@@ -164,11 +168,21 @@ export class Tensor {
     this._requiresGrad = true;
   }
 
+  /** Free this tensor's hold on its storage now (and the intermediates its op kept for backward). */
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
     release(this.storage);
     onTensorDisposed(this);
+    this.releaseOwned();
+  }
+
+  /** @internal free the intermediates kept for backward (after dispose, or once backward freed the graph) */
+  releaseOwned(): void {
+    const owned = this.owned;
+    if (!owned) return;
+    this.owned = null;
+    for (const t of owned) t.dispose();
   }
 
   /**
@@ -187,21 +201,15 @@ export class Tensor {
     retain(src.storage);
     release(this.storage);
     this.storage = src.storage;
+    watch(this);
     (this as { strides: number[] }).strides = [...src.strides];
     (this as { offset: number }).offset = src.offset;
     return this;
   }
 
-  private readRange(): [Tensor, number, number] {
-    viewOf(this);
-    const c = contiguousRaw(this);
-    const bpe = BYTES_PER_ELEMENT[this.dtype];
-    return [c, c.offset * bpe, this.size * bpe];
-  }
-
   /** A fresh typed array of the raw data (float16/bfloat16 as Uint16Array bits). */
   async data(): Promise<StorageArray> {
-    const [c, off, len] = this.readRange();
+    const [c, off, len] = readRange(this);
     try {
       const bytes = await c.storage.backend.storage.read(c.storage.id, off, len);
       return storageView(this.dtype, bytes); // read() hands over a fresh copy
@@ -212,7 +220,7 @@ export class Tensor {
 
   /** Synchronous `data()`, where the backend can read synchronously. */
   dataSync(): StorageArray {
-    const [c, off, len] = this.readRange();
+    const [c, off, len] = readRange(this);
     try {
       const st = c.storage.backend.storage;
       if (!st.readSync) {
@@ -262,6 +270,21 @@ export class Tensor {
 
 // Recognised across copies of core (an ESM and a CJS build in one process): see isTensor().
 Object.defineProperty(Tensor.prototype, Symbol.for('@tessera/core/tensor'), { value: true }); // = TENSOR_BRAND (not imported: an import cycle)
+
+// `using t = ...` (TypeScript ≥ 5.2, Node ≥ 24) disposes at the end of the block; the fallback key is
+// the one TypeScript's downlevel `using` looks up where the runtime has no Symbol.dispose.
+const DISPOSE: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
+Object.defineProperty(Tensor.prototype, DISPOSE, {
+  value: function (this: Tensor) { this.dispose(); }, writable: true, configurable: true,
+});
+
+/** A contiguous tensor holding `t`'s values (t itself when it is one) and the byte range to read. */
+function readRange(t: Tensor): [Tensor, number, number] {
+  viewOf(t);
+  const c = contiguousRaw(t);
+  const bpe = BYTES_PER_ELEMENT[t.dtype];
+  return [c, c.offset * bpe, t.size * bpe];
+}
 
 export type NestedArray = number | boolean | NestedArray[];
 

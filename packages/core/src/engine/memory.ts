@@ -58,7 +58,7 @@ export function checkAllocation(
 function use(b: Backend): Usage {
   const name = nameOf(b);
   let u = S.usage.get(name);
-  if (!u) S.usage.set(name, (u = { numTensors: 0, numBytes: 0 }));
+  if (!u) S.usage.set(name, (u = { numTensors: 0, numBytes: 0, numFreedByGC: 0 }));
   return u;
 }
 
@@ -109,24 +109,56 @@ export function release(s: Storage): void {
   s.backend.storage.free(s.id);
 }
 
-/** Live tensors and bytes, overall and per backend. */
+/**
+ * Live tensors and bytes, overall and per backend, and how many tensors the garbage-collection
+ * backstop freed (`numFreedByGC`: tensors the program dropped without dispose / tidy; a number that
+ * keeps growing is a leak to fix, as freeing waits on the collector).
+ */
 export function memory(): Usage & { backends: Record<string, Usage> } {
   const backends: Record<string, Usage> = {};
-  let numTensors = 0, numBytes = 0;
+  let numTensors = 0, numBytes = 0, numFreedByGC = 0;
   for (const [n, u] of S.usage) {
     backends[n] = { ...u };
     numTensors += u.numTensors;
     numBytes += u.numBytes;
+    numFreedByGC += u.numFreedByGC;
   }
-  return { numTensors, numBytes, backends };
+  return { numTensors, numBytes, numFreedByGC, backends };
+}
+
+/** What the backstop needs to free a collected tensor: never the tensor itself (that would keep it alive). */
+interface Held { storage: Storage }
+
+/**
+ * The garbage-collection backstop: a tensor the program can no longer reach gives its storage
+ * reference back when the collector takes it. Views share storage by reference count, and tensors
+ * autograd still needs are reachable from the graph, so neither is freed early.
+ */
+const backstop = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<Held>((h) => {
+    if (h.storage.freed) return;
+    const u = use(h.storage.backend);
+    u.numTensors--;
+    u.numFreedByGC++;
+    try { release(h.storage); } catch { /* a backend torn down already: nothing left to free */ }
+  })
+  : null;
+
+/** Register (again, after `assign` swapped its storage) `t` with the backstop. */
+export function watch(t: Tensor): void {
+  if (!backstop) return;
+  backstop.unregister(t);
+  backstop.register(t, { storage: t.storage }, t);
 }
 
 export function onTensorCreated(t: Tensor): void {
   use(t.storage.backend).numTensors++;
   S.scopes[S.scopes.length - 1]?.add(t);
+  backstop?.register(t, { storage: t.storage }, t);
 }
 
 export function onTensorDisposed(t: Tensor): void {
+  backstop?.unregister(t);
   use(t.storage.backend).numTensors--;
   const scopes = S.scopes;
   for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i]!.delete(t)) break;

@@ -8,11 +8,11 @@ import { TesseraError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
 /** Bumped whenever the shape of `EngineState` changes: copies agree on it or refuse to load. */
-export const ENGINE_STATE_VERSION = 1;
+export const ENGINE_STATE_VERSION = 2;
 export const ENGINE_STATE_KEY: symbol = Symbol.for('@tessera/core/state');
 
 export interface Registered { factory: BackendFactory; priority: number }
-export interface Usage { numTensors: number; numBytes: number }
+export interface Usage { numTensors: number; numBytes: number; numFreedByGC: number }
 export interface GeneratorState { seed: number; offset: number }
 
 export interface EngineState {
@@ -27,8 +27,10 @@ export interface EngineState {
   readonly pending: Map<string, Promise<Backend>>;
   current: Backend | null;
   readonly usage: Map<string, Usage>;
-  /** The tidy scope stack, innermost last. */
+  /** The tidy and op scope stack, innermost last. */
   readonly scopes: Set<Tensor>[];
+  /** How deep the running public op calls go (0: user code). */
+  opDepth: number;
   gradEnabled: boolean;
   /** The global RNG stream (manualSeed); created by the first copy that asks for it. */
   generator: GeneratorState | null;
@@ -50,6 +52,7 @@ function fresh(): EngineState {
     current: null,
     usage: new Map(),
     scopes: [],
+    opDepth: 0,
     gradEnabled: true,
     generator: null,
     nextTensorId: 0,

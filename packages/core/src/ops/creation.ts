@@ -1,6 +1,6 @@
 import type { Backend, RandomDist } from '../backend.js';
 import { assertDType, fromNumbers, isFloat, type DType, type StorageArray } from '../dtype.js';
-import { backendSync, checkAllocation, dispatch, emptyTensor, getBackend, sharedGenerator } from '../engine.js';
+import { backendSync, checkAllocation, dispatch, emptyTensor, getBackend, sharedGenerator, op } from '../engine.js';
 import { describe } from '../format.js';
 import { checkOptions } from '../validate.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
@@ -22,9 +22,9 @@ export interface RandomOptions extends CreateOptions {
 export type NestedData = number | boolean | NestedData[] | readonly NestedData[];
 export type TensorData = NestedData | ArrayLike<number> | StorageArray;
 
-export function resolveBackend(name?: string): Backend {
+export const resolveBackend = op('resolveBackend', 'name?:string', function resolveBackend(name?: string): Backend {
   return name === undefined ? getBackend() : backendSync(name);
-}
+});
 
 function finish(t: Tensor, opts: CreateOptions): Tensor {
   if (opts.requiresGrad) t.requiresGrad = true;
@@ -32,11 +32,11 @@ function finish(t: Tensor, opts: CreateOptions): Tensor {
 }
 
 /** A tensor holding raw storage already in `dtype`'s encoding. */
-export function fromStorage(raw: StorageArray, shape: readonly number[], dtype: DType, b: Backend): Tensor {
+export const fromStorage = op('fromStorage', 'data:typed, shape:shape, dtype:dtype, backend:backend', function fromStorage(raw: StorageArray, shape: readonly number[], dtype: DType, b: Backend): Tensor {
   const t = emptyTensor(b, shape, dtype);
   b.storage.write(t.storage.id, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
   return t;
-}
+});
 
 function inferNested(data: NestedData, where: string): { shape: number[]; flat: (number | boolean)[] } {
   const shape: number[] = [];
@@ -76,7 +76,7 @@ function typedDType(a: ArrayLike<number>): DType {
  * array / typed array with `shape`. Defaults: bool for booleans, the typed array's type, else float32.
  * A Uint16Array is taken as raw float16 / bfloat16 bits when dtype says so.
  */
-export function tensor(data: TensorData, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+export const tensor = op('tensor', 'data:data, options?:opts(dtype requiresGrad backend shape)', function tensor(data: TensorData, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
   const where = 'tensor';
   if (opts.dtype !== undefined) assertDType(opts.dtype, where);
   const b = resolveBackend(opts.backend);
@@ -107,11 +107,11 @@ export function tensor(data: TensorData, opts: CreateOptions & { shape?: readonl
     ? Array.from(values, (v) => Number(v))
     : (values as ArrayLike<number>);
   return finish(fromStorage(fromNumbers(dtype, nums), shape, dtype, b), opts);
-}
+});
 
-export function scalar(value: number | boolean, opts: CreateOptions = {}): Tensor {
+export const scalar = op('scalar', 'value:number|bool, options?:opts(dtype requiresGrad backend)', function scalar(value: number | boolean, opts: CreateOptions = {}): Tensor {
   return tensor(value, opts);
-}
+});
 
 type CreateArg = CreateOptions | DType;
 
@@ -138,17 +138,17 @@ function fullAs(fn: string, shape: readonly number[], value: number | boolean, o
   return finish(fromStorage(arr, s, dtype, resolveBackend(opts.backend)), opts);
 }
 
-export const full = (shape: readonly number[], value: number | boolean, opts: CreateArg = {}) => fullAs('full', shape, value, opts);
-export const zeros = (shape: readonly number[], opts: CreateArg = {}) => fullAs('zeros', shape, 0, opts);
-export const ones = (shape: readonly number[], opts: CreateArg = {}) => fullAs('ones', shape, 1, opts);
+export const full = op('full', 'size:shape, fillValue:number|bool, options?:opts(dtype requiresGrad backend)|dtype', (shape: readonly number[], value: number | boolean, opts: CreateArg = {}) => fullAs('full', shape, value, opts));
+export const zeros = op('zeros', 'size:shape, options?:opts(dtype requiresGrad backend)|dtype', (shape: readonly number[], opts: CreateArg = {}) => fullAs('zeros', shape, 0, opts));
+export const ones = op('ones', 'size:shape, options?:opts(dtype requiresGrad backend)|dtype', (shape: readonly number[], opts: CreateArg = {}) => fullAs('ones', shape, 1, opts));
 
 const likeOpts = (t: Tensor, opts: CreateOptions): CreateOptions => ({ dtype: t.dtype, backend: t.backend, ...opts });
-export const zerosLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 0, likeOpts(t, opts));
-export const onesLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 1, likeOpts(t, opts));
-export const fullLike = (t: Tensor, v: number, opts: CreateOptions = {}) => full(t.shape, v, likeOpts(t, opts));
+export const zerosLike = op('zerosLike', 'input:tensor, options?:opts(dtype requiresGrad backend)', (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 0, likeOpts(t, opts)));
+export const onesLike = op('onesLike', 'input:tensor, options?:opts(dtype requiresGrad backend)', (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 1, likeOpts(t, opts)));
+export const fullLike = op('fullLike', 'input:tensor, fillValue:number|bool, options?:opts(dtype requiresGrad backend)', (t: Tensor, v: number, opts: CreateOptions = {}) => full(t.shape, v, likeOpts(t, opts)));
 
 /** `arange(end)` or `arange(start, end, step = 1, opts)`; int32 when all arguments are integers. */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+export const arange = op('arange', 'start:finite, end?:finite, step?:finite, options?:opts(dtype requiresGrad backend)', function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step)) {
     throw new ArgumentError(`arange: bad range start=${start} end=${end} step=${step}`);
@@ -160,16 +160,16 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   const vals = new Float64Array(n);
   for (let i = 0; i < n; i++) vals[i] = start + i * step;
   return finish(fromStorage(fromNumbers(dtype, vals), [n], dtype, resolveBackend(opts.backend)), opts);
-}
+});
 
-export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+export const eye = op('eye', 'n:size, m?:size, options?:opts(dtype requiresGrad backend)', function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   checkShape([n, m], 'eye');
   checkAllocation('eye', [n, m, 2], 'float32'); // staged in a Float64Array
   const dtype = opts.dtype ?? 'float32';
   const vals = new Float64Array(n * m);
   for (let i = 0; i < Math.min(n, m); i++) vals[i * m + i] = 1;
   return finish(fromStorage(fromNumbers(dtype, vals), [n, m], dtype, resolveBackend(opts.backend)), opts);
-}
+});
 
 // ---- random: counter-based Philox, so a seed gives the same bits on every backend ----
 
@@ -177,10 +177,10 @@ const DEFAULT_SEED = 67280421310721;
 const generator = sharedGenerator({ seed: DEFAULT_SEED, offset: 0 }); // one stream per process, whichever copy of core asks
 
 /** Seed the global generator (like torch.manual_seed). */
-export function manualSeed(seed: number): void {
+export const manualSeed = op('manualSeed', 'seed:int', function manualSeed(seed: number): void {
   generator.seed = checkSeed(seed);
   generator.offset = 0;
-}
+});
 
 function checkSeed(seed: number): number {
   if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 53) {
@@ -190,12 +190,12 @@ function checkSeed(seed: number): number {
 }
 
 /** The global generator's state (as torch.get_rng_state): store it in a checkpoint to resume bit-exactly. */
-export function getRngState(): { seed: number; offset: number } {
+export const getRngState = op('getRngState', '', function getRngState(): { seed: number; offset: number } {
   return { seed: generator.seed, offset: generator.offset };
-}
+});
 
 /** Restore a state from `getRngState()` (as torch.set_rng_state). */
-export function setRngState(state: { seed: number; offset: number }): void {
+export const setRngState = op('setRngState', 'state:object', function setRngState(state: { seed: number; offset: number }): void {
   if (!state || typeof state !== 'object') throw new ArgumentError(`setRngState: state must be { seed, offset } from getRngState(), got ${describe(state)}`);
   const seed = checkSeed(state.seed);
   if (!Number.isInteger(state.offset) || state.offset < 0 || state.offset > 0xffffffff) {
@@ -203,23 +203,23 @@ export function setRngState(state: { seed: number; offset: number }): void {
   }
   generator.seed = seed;
   generator.offset = state.offset;
-}
+});
 
 /** (seed, offset) for one draw: an explicit seed starts at offset 0; else the global stream advances. */
-export function nextRandomKey(seed?: number): { seed: number; offset: number } {
+export const nextRandomKey = op('nextRandomKey', 'seed?:int', function nextRandomKey(seed?: number): { seed: number; offset: number } {
   if (seed !== undefined) return { seed: checkSeed(seed), offset: 0 };
   const key = { seed: generator.seed, offset: generator.offset };
   generator.offset = (generator.offset + 1) >>> 0;
   return key;
-}
+});
 
-export function randomRaw(
+export const randomRaw = op('randomRaw', 'shape:shape, dist:string, backend:backend, seed?:int, low?:int, high?:int', function randomRaw(
   shape: readonly number[], dist: RandomDist, b: Backend, seed?: number, low?: number, high?: number,
 ): Tensor {
   const key = nextRandomKey(seed);
   const dtype: DType = dist === 'uniform' || dist === 'normal' ? 'float32' : 'int32';
   return dispatch('random', [], [{ shape, dtype }], { dist, ...key, low, high }, b)[0]!;
-}
+});
 
 function floatRandom(dist: 'uniform' | 'normal', shape: readonly number[], opts: RandomOptions): Tensor {
   const s = checkShape(shape, dist === 'uniform' ? 'rand' : 'randn');
@@ -237,16 +237,16 @@ function castTo(t: Tensor, dtype: DType): Tensor {
 }
 
 /** Uniform on [0, 1). */
-export const rand = (shape: readonly number[], opts: RandomOptions = {}) => floatRandom('uniform', shape, opts);
+export const rand = op('rand', 'size:shape, options?:opts(dtype requiresGrad backend seed)', (shape: readonly number[], opts: RandomOptions = {}) => floatRandom('uniform', shape, opts));
 /** Standard normal. */
-export const randn = (shape: readonly number[], opts: RandomOptions = {}) => floatRandom('normal', shape, opts);
+export const randn = op('randn', 'size:shape, options?:opts(dtype requiresGrad backend seed)', (shape: readonly number[], opts: RandomOptions = {}) => floatRandom('normal', shape, opts));
 
 /** Integers uniform in [low, high). int32 unless dtype says otherwise. */
-export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+export const randint = op('randint', 'low:int, high:int, size:shape, options?:opts(dtype requiresGrad backend seed)', function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
   const s = checkShape(shape, 'randint');
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low || high - low > 2 ** 31) {
     throw new ArgumentError(`randint: need integers low < high with high - low <= 2^31, got low=${low} high=${high}`);
   }
   const t = randomRaw(s, 'randint', resolveBackend(opts.backend), opts.seed, low, high);
   return finish(opts.dtype && opts.dtype !== 'int32' ? castTo(t, opts.dtype) : t, opts);
-}
+});

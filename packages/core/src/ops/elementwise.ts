@@ -1,7 +1,7 @@
 import { attach } from '../autograd.js';
 import type { BinaryOp, UnaryOp } from '../backend.js';
 import { assertDType, isFloat, promoteTypes, type DType } from '../dtype.js';
-import { commonBackend, dispatch, getBackend } from '../engine.js';
+import { commonBackend, dispatch, getBackend, isTensor, op } from '../engine.js';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes, expandStrides } from '../layout.js';
 import { Tensor } from '../tensor.js';
@@ -38,22 +38,22 @@ export function operands(op: string, a: Operand, b: Operand): [Tensor, Tensor, T
   };
   checkOperand(op, 'input', a);
   checkOperand(op, 'other', b);
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+  if (!isTensor(a) && !isTensor(b)) {
     throw new DTypeError(`${op}: at least one operand must be a Tensor, got ${typeof a} and ${typeof b}`);
   }
-  const ta = a instanceof Tensor ? a : mk(a, b as Tensor);
-  const tb = b instanceof Tensor ? b : mk(b, ta);
+  const ta = isTensor(a) ? a : mk(a, b as Tensor);
+  const tb = isTensor(b) ? b : mk(b, ta);
   commonBackend(op, [ta, tb]);
   return [ta, tb, made];
 }
 
 /** Elementwise cast (differentiable between float types). */
-export function cast(x: Tensor, dtype: DType): Tensor {
+export const cast = op('cast', 'input:tensor, dtype:dtype', function cast(x: Tensor, dtype: DType): Tensor {
   assertDType(dtype, 'cast');
   if (x.dtype === dtype) return x;
   const y = dispatch('cast', [x], [{ shape: x.shape, dtype }], { dtype })[0]!;
   return isFloat(dtype) ? attach('cast', [x], y) : y;
-}
+});
 
 const INT_OK: ReadonlySet<UnaryOp> = new Set(['neg', 'abs']);
 
@@ -92,54 +92,54 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   return out;
 }
 
-export const neg = (x: Tensor) => unary('neg', x);
-export const exp = (x: Tensor) => unary('exp', x);
-export const log = (x: Tensor) => unary('log', x);
-export const sqrt = (x: Tensor) => unary('sqrt', x);
-export const rsqrt = (x: Tensor) => unary('rsqrt', x);
-export const sin = (x: Tensor) => unary('sin', x);
-export const cos = (x: Tensor) => unary('cos', x);
-export const tanh = (x: Tensor) => unary('tanh', x);
-export const abs = (x: Tensor) => unary('abs', x);
-export const sigmoid = (x: Tensor) => unary('sigmoid', x);
-export const erf = (x: Tensor) => unary('erf', x);
+export const neg = op('neg', 'input:tensor', (x: Tensor) => unary('neg', x));
+export const exp = op('exp', 'input:tensor', (x: Tensor) => unary('exp', x));
+export const log = op('log', 'input:tensor', (x: Tensor) => unary('log', x));
+export const sqrt = op('sqrt', 'input:tensor', (x: Tensor) => unary('sqrt', x));
+export const rsqrt = op('rsqrt', 'input:tensor', (x: Tensor) => unary('rsqrt', x));
+export const sin = op('sin', 'input:tensor', (x: Tensor) => unary('sin', x));
+export const cos = op('cos', 'input:tensor', (x: Tensor) => unary('cos', x));
+export const tanh = op('tanh', 'input:tensor', (x: Tensor) => unary('tanh', x));
+export const abs = op('abs', 'input:tensor', (x: Tensor) => unary('abs', x));
+export const sigmoid = op('sigmoid', 'input:tensor', (x: Tensor) => unary('sigmoid', x));
+export const erf = op('erf', 'input:tensor', (x: Tensor) => unary('erf', x));
 
-export const add = (a: Operand, b: Operand) => binary('add', a, b);
-export const sub = (a: Operand, b: Operand) => binary('sub', a, b);
-export const mul = (a: Operand, b: Operand) => binary('mul', a, b);
-export const div = (a: Operand, b: Operand) => binary('div', a, b);
-export const pow = (a: Operand, b: Operand) => binary('pow', a, b);
-export const maximum = (a: Operand, b: Operand) => binary('maximum', a, b);
-export const minimum = (a: Operand, b: Operand) => binary('minimum', a, b);
-export const lt = (a: Operand, b: Operand) => binary('lt', a, b);
-export const le = (a: Operand, b: Operand) => binary('le', a, b);
-export const eq = (a: Operand, b: Operand) => binary('eq', a, b);
-export const gt = (a: Operand, b: Operand) => binary('lt', b, a);
-export const ge = (a: Operand, b: Operand) => binary('le', b, a);
-export const ne = (a: Operand, b: Operand) => logicalNot(eq(a, b));
+export const add = op('add', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('add', a, b));
+export const sub = op('sub', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('sub', a, b));
+export const mul = op('mul', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('mul', a, b));
+export const div = op('div', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('div', a, b));
+export const pow = op('pow', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('pow', a, b));
+export const maximum = op('maximum', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('maximum', a, b));
+export const minimum = op('minimum', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('minimum', a, b));
+export const lt = op('lt', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('lt', a, b));
+export const le = op('le', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('le', a, b));
+export const eq = op('eq', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('eq', a, b));
+export const gt = op('gt', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('lt', b, a));
+export const ge = op('ge', 'input:operand, other:operand', (a: Operand, b: Operand) => binary('le', b, a));
+export const ne = op('ne', 'input:operand, other:operand', (a: Operand, b: Operand) => logicalNot(eq(a, b)));
 
-export function logicalNot(x: Tensor): Tensor {
+export const logicalNot = op('logicalNot', 'input:tensor', function logicalNot(x: Tensor): Tensor {
   return x.dtype === 'bool' ? binary('eq', x, false) : binary('eq', x, 0);
-}
-export const logicalAnd = (a: Tensor, b: Tensor) => where(a.to('bool'), b.to('bool'), false);
-export const logicalOr = (a: Tensor, b: Tensor) => where(a.to('bool'), true, b.to('bool'));
+});
+export const logicalAnd = op('logicalAnd', 'input:tensor, other:tensor', (a: Tensor, b: Tensor) => where(a.to('bool'), b.to('bool'), false));
+export const logicalOr = op('logicalOr', 'input:tensor, other:tensor', (a: Tensor, b: Tensor) => where(a.to('bool'), true, b.to('bool')));
 
-export const square = (x: Tensor) => mul(x, x);
-export const reciprocal = (x: Tensor) => div(1, x);
-export const relu = (x: Tensor) => maximum(x, 0);
-export const silu = (x: Tensor) => mul(x, sigmoid(x));
+export const square = op('square', 'input:tensor', (x: Tensor) => mul(x, x));
+export const reciprocal = op('reciprocal', 'input:tensor', (x: Tensor) => div(1, x));
+export const relu = op('relu', 'input:tensor', (x: Tensor) => maximum(x, 0));
+export const silu = op('silu', 'input:tensor', (x: Tensor) => mul(x, sigmoid(x)));
 /** -1, 0 or 1 (no gradient). */
-export function sign(x: Tensor): Tensor {
+export const sign = op('sign', 'input:tensor', function sign(x: Tensor): Tensor {
   const pos = cast(gt(x, 0), x.dtype);
   const negs = cast(lt(x, 0), x.dtype);
   const s = sub(pos, negs);
   pos.dispose();
   negs.dispose();
   return s;
-}
+});
 
 /** `cond ? a : b` elementwise, with broadcasting. */
-export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+export const where = op('where', 'condition:tensor, input:operand, other:operand', function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   if (cond.dtype !== 'bool') throw new DTypeError(`where: cond must be a bool tensor, got ${cond.dtype}`);
   const [ta, tb, made] = operands('where', a, b);
   const dtype = promoteTypes(ta.dtype, tb.dtype);
@@ -156,20 +156,20 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
     for (const t of made) t.dispose();
   }
   return out;
-}
+});
 
-export function clamp(x: Tensor, min?: number | Tensor, max?: number | Tensor): Tensor {
+export const clamp = op('clamp', 'input:tensor, min?:number|tensor|null, max?:number|tensor|null', function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
   let y = x;
-  if (min !== undefined) y = maximum(y, min);
-  if (max !== undefined) {
+  if (min != null) y = maximum(y, min);
+  if (max != null) {
     const z = minimum(y, max);
     if (y !== x && !z.node) y.dispose();
     y = z;
   }
   return y === x ? x.clone() : y;
-}
+});
 
 /** Replace elements where `mask` is true by `value`. */
-export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+export const maskedFill = op('maskedFill', 'input:tensor, mask:tensor, value:number|bool', function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   return where(mask.dtype === 'bool' ? mask : mask.to('bool'), value, x);
-}
+});

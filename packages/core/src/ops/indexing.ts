@@ -1,6 +1,6 @@
 import { attach } from '../autograd.js';
 import { toNumbers } from '../dtype.js';
-import { contiguousRaw, dispatch } from '../engine.js';
+import { contiguousRaw, dispatch, op } from '../engine.js';
 import { DTypeError, IndexError, ShapeError } from '../errors.js';
 import { contiguousStrides, fmt, normAxis, numel } from '../layout.js';
 import { Tensor } from '../tensor.js';
@@ -39,7 +39,7 @@ function int32(t: Tensor): Tensor {
 }
 
 /** torch.gather: out[..., j, ...] = x[..., index[..., j, ...], ...] along `dim`. */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+export const gather = op('gather', 'input:tensor, dim:int, index:tensor', function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexDType('gather', index);
   const d = normAxis(dim, x.ndim, 'gather');
   if (index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s > x.shape[i]!)) {
@@ -58,10 +58,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = viewRaw(y, index.shape, contiguousStrides(index.shape), 0);
   y.dispose();
   return attach('gather', [xs, index], out, { dim: d });
-}
+});
 
 /** Select entries of `x` along `dim` by a 1-d integer index. */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+export const indexSelect = op('indexSelect', 'input:tensor, dim:int, index:tensor', function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexDType('indexSelect', index);
   if (index.ndim !== 1) throw new ShapeError(`indexSelect: index must be 1-d, got shape ${fmt(index.shape)}`);
   const d = normAxis(dim, x.ndim, 'indexSelect');
@@ -78,10 +78,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = viewRaw(y, shape, contiguousStrides(shape), 0);
   y.dispose();
   return attach('indexSelect', [x, index], out, { dim: d });
-}
+});
 
 /** Rows of `weight` [V, D] for integer `indices` of any shape → [...indices.shape, D]. */
-export function embedding(indices: Tensor, weight: Tensor): Tensor {
+export const embedding = op('embedding', 'input:tensor, weight:tensor', function embedding(indices: Tensor, weight: Tensor): Tensor {
   if (weight.ndim !== 2) throw new ShapeError(`embedding: weight must be 2-d [vocab, dim], got ${fmt(weight.shape)}`);
   const flat = indices.reshape([indices.size]);
   const rows = indexSelect(weight, 0, flat);
@@ -91,10 +91,10 @@ export function embedding(indices: Tensor, weight: Tensor): Tensor {
     if (out !== rows) rows.dispose();
   }
   return out;
-}
+});
 
 /** torch.scatter_add: a copy of `x` with `src` added at `index` along `dim` (index and src of one shape). */
-export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+export const scatterAdd = op('scatterAdd', 'input:tensor, dim:int, index:tensor, src:tensor', function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndexDType('scatterAdd', index);
   const d = normAxis(dim, x.ndim, 'scatterAdd');
   if (index.shape.join() !== src.shape.join() || index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s !== x.shape[i])) {
@@ -112,7 +112,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const out = viewRaw(y, x.shape, contiguousStrides(x.shape), 0);
   y.dispose();
   return attach('scatterAdd', [x, index, src], out, { dim: d });
-}
+});
 
 /** Mask of the lower triangle: col - row <= diagonal over the last two dims. */
 function triMask(x: Tensor, diagonal: number, lower: boolean): Tensor {
@@ -126,20 +126,20 @@ function triMask(x: Tensor, diagonal: number, lower: boolean): Tensor {
   return m;
 }
 
-export function tril(x: Tensor, diagonal = 0): Tensor {
+export const tril = op('tril', 'input:tensor, diagonal?:int', function tril(x: Tensor, diagonal = 0): Tensor {
   checkTensor('tril', 'input', x);
   checkInt('tril', 'diagonal', diagonal);
   const m = triMask(x, diagonal, true);
   const y = where(m, x, x.dtype === 'bool' ? false : 0);
   if (!y.node) m.dispose();
   return y;
-}
+});
 
-export function triu(x: Tensor, diagonal = 0): Tensor {
+export const triu = op('triu', 'input:tensor, diagonal?:int', function triu(x: Tensor, diagonal = 0): Tensor {
   checkTensor('triu', 'input', x);
   checkInt('triu', 'diagonal', diagonal);
   const m = triMask(x, diagonal, false);
   const y = where(m, x, x.dtype === 'bool' ? false : 0);
   if (!y.node) m.dispose();
   return y;
-}
+});

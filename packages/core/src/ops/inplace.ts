@@ -2,7 +2,7 @@
  * In-place writes for buffers that outlive one step (a preallocated KV cache): no autograd, the
  * target keeps its identity and storage.
  */
-import { copyInto } from '../engine.js';
+import { copyInto, isTensor, op } from '../engine.js';
 import { ArgumentError, DTypeError, GradError, ShapeError } from '../errors.js';
 import { fmt, normAxis } from '../layout.js';
 import { Tensor } from '../tensor.js';
@@ -11,9 +11,9 @@ import { Tensor } from '../tensor.js';
  * Write `src` into `dst` along `dim` from `start` (as `dst.narrow(dim, start, n).copy_(src)` in
  * PyTorch); returns `dst`. Neither may take part in autograd.
  */
-export function sliceAssign(dst: Tensor, dim: number, start: number, src: Tensor): Tensor {
+export const sliceAssign = op('sliceAssign', 'dst:tensor, dim:int, start:int, src:tensor', function sliceAssign(dst: Tensor, dim: number, start: number, src: Tensor): Tensor {
   for (const [name, t] of [['dst', dst], ['src', src]] as const) {
-    if (!(t instanceof Tensor)) throw new ArgumentError(`sliceAssign: argument '${name}' must be a Tensor, got ${typeof t}`);
+    if (!isTensor(t)) throw new ArgumentError(`sliceAssign: argument '${name}' must be a Tensor, got ${typeof t}`);
     if (t.isDisposed) throw new ArgumentError(`sliceAssign: argument '${name}' was used after dispose()`, 'ERR_DISPOSED');
   }
   if (dst.requiresGrad || src.requiresGrad) {
@@ -31,4 +31,4 @@ export function sliceAssign(dst: Tensor, dim: number, start: number, src: Tensor
   if (n === 0 || src.shape.includes(0)) return dst;
   copyInto(dst, { shape: src.shape, strides: dst.strides, offset: dst.offset + start * dst.strides[d]! }, src);
   return dst;
-}
+});

@@ -1,6 +1,6 @@
 import { attach } from '../autograd.js';
 import { promoteTypes } from '../dtype.js';
-import { contiguousRaw, dispatch } from '../engine.js';
+import { contiguousRaw, dispatch, op } from '../engine.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, contiguousStrides, expandStrides, fmt, numel } from '../layout.js';
 import { Tensor } from '../tensor.js';
@@ -49,7 +49,7 @@ function as3d(t: Tensor, batch: readonly number[], temps: Tensor[]): { v: Tensor
 }
 
 /** Matrix product with torch.matmul semantics (1-d, 2-d, batched with broadcasting). */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export const matmul = op('matmul', 'input:tensor, other:tensor', function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: needs at least 1-d inputs, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   const dtype = promoteTypes(a.dtype, b.dtype);
   const fa = a.dtype === dtype ? a : cast(a, dtype);
@@ -60,7 +60,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1) y = y.squeeze(-2);
   if (b.ndim === 1) y = y.squeeze(-1);
   return y;
-}
+});
 
 /** ≥2-d matmul with broadcast batch dims; one autograd node. */
 function matmulNd(a: Tensor, b: Tensor): Tensor {

@@ -5,7 +5,7 @@
 import { attach, noGrad } from '../autograd.js';
 import type { OpAttrs, OpName } from '../backend.js';
 import { isFloat } from '../dtype.js';
-import { contiguousRaw, isTensor, tidy, tryDispatch } from '../engine.js';
+import { contiguousRaw, isTensor, tidy, tryDispatch, op } from '../engine.js';
 import { describe } from '../format.js';
 import { checkOptions, checkTensor } from '../validate.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
@@ -75,8 +75,8 @@ function logSoftmaxLast(x: Tensor): Tensor {
   return attach('logSoftmax', [x], reshapeRaw(y, x.shape));
 }
 
-export const softmax = (x: Tensor, axis = -1) => alongAxis(floatInput('softmax', x), axis, 'softmax', softmaxLast);
-export const logSoftmax = (x: Tensor, axis = -1) => alongAxis(floatInput('logSoftmax', x), axis, 'logSoftmax', logSoftmaxLast);
+export const softmax = op('softmax', 'input:tensor, axis?:int', (x: Tensor, axis = -1) => alongAxis(floatInput('softmax', x), axis, 'softmax', softmaxLast));
+export const logSoftmax = op('logSoftmax', 'input:tensor, axis?:int', (x: Tensor, axis = -1) => alongAxis(floatInput('logSoftmax', x), axis, 'logSoftmax', logSoftmaxLast));
 
 function normShape(op: string, x: Tensor, normalizedShape: number | readonly number[], params: (Tensor | undefined)[], eps?: number): number {
   checkTensor(op, 'input', x);
@@ -101,7 +101,7 @@ function normShape(op: string, x: Tensor, normalizedShape: number | readonly num
 }
 
 /** Layer normalisation over the trailing `normalizedShape` dims (biased variance, like torch). */
-export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor {
+export const layerNorm = op('layerNorm', 'input:tensor, normalizedShape:int|ints, weight?:tensor, bias?:tensor, eps?:number', function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor {
   floatInput('layerNorm', x);
   const n = normShape('layerNorm', x, normalizedShape, [weight, bias], eps);
   const x2 = viewRaw(contiguousRaw(x), [x.size / Math.max(n, 1), n], [n, 1]);
@@ -118,12 +118,12 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   });
   [x2, w, b].forEach((t) => t?.dispose());
   return attach('layerNorm', [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])], reshapeRaw(y, x.shape), { ...attrs, n });
-}
+});
 
 const rsqrtOf = (t: Tensor) => t.rsqrt();
 
 /** RMS normalisation: x / sqrt(mean(x^2) + eps) * weight. */
-export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor, eps = 1e-6): Tensor {
+export const rmsNorm = op('rmsNorm', 'input:tensor, normalizedShape:int|ints, weight?:tensor, eps?:number', function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor, eps = 1e-6): Tensor {
   floatInput('rmsNorm', x);
   const n = normShape('rmsNorm', x, normalizedShape, [weight], eps);
   const x2 = viewRaw(contiguousRaw(x), [x.size / Math.max(n, 1), n], [n, 1]);
@@ -135,10 +135,10 @@ export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], 
   });
   [x2, w].forEach((t) => t?.dispose());
   return attach('rmsNorm', [x, ...(weight ? [weight] : [])], reshapeRaw(y, x.shape), { ...attrs, n });
-}
+});
 
 /** GELU: 'none' = x * Phi(x) with erf (exact), 'tanh' = the tanh approximation. */
-export function gelu(x: Tensor, optsArg: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}): Tensor {
+export const gelu = op('gelu', 'input:tensor, approximate?:opts(approximate)|string', function gelu(x: Tensor, optsArg: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}): Tensor {
   checkTensor('gelu', 'input', x);
   const opts = typeof optsArg === 'string' ? { approximate: optsArg } : optsArg; // PyTorch: gelu(x, approximate)
   checkOptions('gelu', opts, ['approximate']);
@@ -155,7 +155,7 @@ export function gelu(x: Tensor, optsArg: { approximate?: 'none' | 'tanh' } | 'no
   );
   if (xc !== x) xc.dispose();
   return attach('gelu', [x], y, { approximate });
-}
+});
 
 export interface CrossEntropyOptions {
   ignoreIndex?: number;
@@ -164,7 +164,7 @@ export interface CrossEntropyOptions {
 }
 
 /** Cross-entropy of logits [N, C] (or [C]) against int class targets [N] (or []), as torch. */
-export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+export const crossEntropy = op('crossEntropy', 'input:tensor, target:tensor, options?:opts(ignoreIndex labelSmoothing reduction)|tensor|string', function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   checkTensor('crossEntropy', 'input', logits);
   checkTensor('crossEntropy', 'target', target);
   if (isTensor(opts)) {
@@ -201,7 +201,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   const valid = noGrad(() => sum(cast(lt(eq(t32, ignoreIndex), 0.5), 'float32')));
   const denom = noGrad(() => maximum(valid, 1e-30));
   return div(total, denom);
-}
+});
 
 function checkTargets(t: Tensor, c: number, ignoreIndex: number): void {
   if (!t.storage.backend.storage.readSync) return;
@@ -227,7 +227,7 @@ export function crossEntropyRows(logits: Tensor, target: Tensor, a: OpAttrs['cro
 
 /** Inverted dropout: zero with probability p and scale the rest by 1 / (1 - p). */
 /** dropout(x, p, { training, seed }) or PyTorch's dropout(x, p, training). */
-export function dropout(x: Tensor, p = 0.5, optsArg: { training?: boolean; seed?: number } | boolean = {}): Tensor {
+export const dropout = op('dropout', 'input:tensor, p?:number, options?:opts(training seed)|bool', function dropout(x: Tensor, p = 0.5, optsArg: { training?: boolean; seed?: number } | boolean = {}): Tensor {
   checkTensor('dropout', 'input', x);
   const opts = typeof optsArg === 'boolean' ? { training: optsArg } : optsArg;
   checkOptions('dropout', opts, ['training', 'seed']);
@@ -242,7 +242,7 @@ export function dropout(x: Tensor, p = 0.5, optsArg: { training?: boolean; seed?
   const y = mul(x, scaled);
   if (!y.node) scaled.dispose();
   return y;
-}
+});
 
 export interface AttentionOptions {
   /** bool (true = attend) or float additive mask, broadcastable to [..., tq, tk]. */
@@ -256,7 +256,7 @@ export interface AttentionOptions {
 
 /** softmax(q k^T * scale + mask) v, as torch.nn.functional.scaled_dot_product_attention. */
 /** Options object, or PyTorch's positional attn_mask as the fourth argument. */
-export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optsArg: AttentionOptions | Tensor = {}): Tensor {
+export const scaledDotProductAttention = op('scaledDotProductAttention', 'query:tensor, key:tensor, value:tensor, options?:opts(attnMask isCausal dropoutP scale seed)|tensor', function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optsArg: AttentionOptions | Tensor = {}): Tensor {
   const fn = 'scaledDotProductAttention';
   checkTensor(fn, 'query', q);
   checkTensor(fn, 'key', k);
@@ -279,7 +279,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optsA
   const y = attentionOf(q, k, v, { ...opts, attnMask: m });
   if (!y.node) m.dispose();
   return y;
-}
+});
 
 function attentionOf(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
   if (q.ndim < 2 || k.ndim !== q.ndim || v.ndim !== q.ndim) {
@@ -369,7 +369,7 @@ export function attentionMath(
 export interface AdamWOptions { lr: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number; step: number }
 
 /** One AdamW step (decoupled weight decay, bias-corrected); returns new tensors. */
-export function adamwUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamWOptions): { param: Tensor; m: Tensor; v: Tensor } {
+export const adamwUpdate = op('adamwUpdate', 'param:tensor, grad:tensor, m:tensor, v:tensor, options:opts(lr beta1 beta2 eps weightDecay step)', function adamwUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamWOptions): { param: Tensor; m: Tensor; v: Tensor } {
   const fn = 'adamwUpdate';
   for (const [name, t] of [['param', param], ['grad', grad], ['m', m], ['v', v]] as const) checkTensor(fn, name, t);
   checkOptions(fn, o, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'step']);
@@ -391,7 +391,7 @@ export function adamwUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o
     const back = (t: Tensor, like: Tensor) => (like.dtype === t.dtype ? t : cast(t, like.dtype));
     return { param: back(p2!, param), m: back(m2!, m), v: back(v2!, v) };
   });
-}
+});
 
 function adamwMath(p: Tensor, g: Tensor, m: Tensor, v: Tensor, a: OpAttrs['adamw']): Tensor[] {
   const m2 = add(mul(m, a.beta1), mul(g, 1 - a.beta1));

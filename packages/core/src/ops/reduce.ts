@@ -1,7 +1,7 @@
 import { attach, noGrad } from '../autograd.js';
 import type { ReduceOp } from '../backend.js';
 import { isFloat, type DType } from '../dtype.js';
-import { contiguousRaw, dispatch, tidy } from '../engine.js';
+import { contiguousRaw, dispatch, tidy, op } from '../engine.js';
 import { ArgumentError } from '../errors.js';
 import { describe } from '../format.js';
 import { checkTensor } from '../validate.js';
@@ -20,7 +20,7 @@ export interface ReducePlan {
   n: number;
 }
 
-export function reducePlan(x: Tensor, axis: Axis | undefined, keepDim: boolean, op: string): ReducePlan {
+export function reducePlan(x: Tensor, axis: Axis | undefined | null, keepDim: boolean, op: string): ReducePlan {
   checkTensor(op, 'input', x);
   // PyTorch's sum(0, 1) means keepdim=True by truthiness; here keepDim must be a boolean, so a
   // second axis passed positionally is an error rather than silently read as keepDim.
@@ -51,35 +51,35 @@ function reduceRaw(op: ReduceOp, x: Tensor, p: ReducePlan, dtype: DType): Tensor
 }
 
 /** Sum; bool / int8 / uint8 sum to int32. */
-export function sum(x: Tensor, axis?: Axis, keepDim = false): Tensor {
+export const sum = op('sum', 'input:tensor, axis?:int|ints|null, keepDim?:bool', function sum(x: Tensor, axis?: Axis | null, keepDim = false): Tensor {
   const p = reducePlan(x, axis, keepDim, 'sum');
   const src = x.dtype === 'bool' || x.dtype === 'int8' || x.dtype === 'uint8' ? cast(x, 'int32') : x;
   const y = reduceRaw('sum', src, p, src.dtype);
   if (src !== x) src.dispose();
   return attach('sum', [x], y, p);
-}
+});
 
-export function mean(x: Tensor, axis?: Axis, keepDim = false): Tensor {
+export const mean = op('mean', 'input:tensor, axis?:int|ints|null, keepDim?:bool', function mean(x: Tensor, axis?: Axis | null, keepDim = false): Tensor {
   const p = reducePlan(x, axis, keepDim, 'mean');
   const xf = isFloat(x.dtype) ? x : cast(x, 'float32');
   const s = sum(xf, axis, keepDim);
   const m = div(s, p.n);
   if (!m.node) s.dispose();
   return m;
-}
+});
 
-function extreme(op: 'max' | 'min', x: Tensor, axis: Axis | undefined, keepDim: boolean): Tensor {
+function extreme(op: 'max' | 'min', x: Tensor, axis: Axis | undefined | null, keepDim: boolean): Tensor {
   const p = reducePlan(x, axis, keepDim, op);
   if (p.n === 0) throw new ArgumentError(`${op}: cannot reduce over an empty dimension (shape [${x.shape}])`);
   return attach(op, [x], reduceRaw(op, x, p, x.dtype), p);
 }
 
-export const max = (x: Tensor, axis?: Axis, keepDim = false) => extreme('max', x, axis, keepDim);
-export const min = (x: Tensor, axis?: Axis, keepDim = false) => extreme('min', x, axis, keepDim);
+export const max = op('max', 'input:tensor, axis?:int|ints|null, keepDim?:bool', (x: Tensor, axis?: Axis | null, keepDim = false) => extreme('max', x, axis, keepDim));
+export const min = op('min', 'input:tensor, axis?:int|ints|null, keepDim?:bool', (x: Tensor, axis?: Axis | null, keepDim = false) => extreme('min', x, axis, keepDim));
 
 /** Index of the first maximum along `axis` (int32); without axis, the flat index. */
-export function argmax(x: Tensor, axis?: number, keepDim = false): Tensor {
-  if (axis === undefined) {
+export const argmax = op('argmax', 'input:tensor, axis?:int|null, keepDim?:bool', function argmax(x: Tensor, axis?: number | null, keepDim = false): Tensor {
+  if (axis == null) {
     const flat = viewRaw(contiguousRaw(x), [x.size], [1]);
     const r = argmax(flat, 0, false);
     flat.dispose();
@@ -88,10 +88,10 @@ export function argmax(x: Tensor, axis?: number, keepDim = false): Tensor {
   const p = reducePlan(x, normAxis(axis, x.ndim, 'argmax'), keepDim, 'argmax');
   if (p.n === 0) throw new ArgumentError(`argmax: cannot reduce over an empty dimension (shape [${x.shape}])`);
   return reduceRaw('argmax', x, p, 'int32');
-}
+});
 
 /** Variance with Bessel's `correction` (1 = unbiased, like torch.var's default). */
-export function variance(x: Tensor, axis?: Axis, keepDim = false, correction = 1): Tensor {
+export const variance = op('variance', 'input:tensor, axis?:int|ints|null, keepDim?:bool, correction?:number', function variance(x: Tensor, axis?: Axis | null, keepDim = false, correction = 1): Tensor {
   const p = reducePlan(x, axis, keepDim, 'var');
   const m = mean(x, axis, true);
   const d = sub(x, m);
@@ -100,17 +100,20 @@ export function variance(x: Tensor, axis?: Axis, keepDim = false, correction = 1
   const v = div(s, Math.max(0, p.n - correction));
   if (!v.node) [m, d, sq, s].forEach((t) => t.dispose());
   return v;
-}
+});
 
-export function std(x: Tensor, axis?: Axis, keepDim = false, correction = 1): Tensor {
+/** `var` (a reserved word in JavaScript, so exported under that name from the index). */
+export const varOp = op('var', 'input:tensor, axis?:int|ints|null, keepDim?:bool, correction?:number', (x: Tensor, axis?: Axis | null, keepDim = false, correction = 1) => variance(x, axis, keepDim, correction));
+
+export const std = op('std', 'input:tensor, axis?:int|ints|null, keepDim?:bool, correction?:number', function std(x: Tensor, axis?: Axis | null, keepDim = false, correction = 1): Tensor {
   const v = variance(x, axis, keepDim, correction);
   const s = v.sqrt();
   if (!s.node) v.dispose();
   return s;
-}
+});
 
 /** log(sum(exp(x))) over `axis`, computed stably. */
-export function logSumExp(x: Tensor, axis: Axis, keepDim = false): Tensor {
+export const logSumExp = op('logSumExp', 'input:tensor, axis:int|ints, keepDim?:bool', function logSumExp(x: Tensor, axis: Axis, keepDim = false): Tensor {
   const p = reducePlan(x, axis, keepDim, 'logSumExp');
   // An infinite max shifts by 0 instead (PyTorch: all -inf -> -inf, any +inf -> +inf, never NaN).
   const m = noGrad(() => tidy(() => { const mx = max(x, axis, true); return where(eq(abs(mx), Infinity), 0, mx); }));
@@ -124,4 +127,4 @@ export function logSumExp(x: Tensor, axis: Axis, keepDim = false): Tensor {
   const out = r.reshape(p.outShape);
   if (!out.node && out !== r) r.dispose();
   return out;
-}
+});
