@@ -3,7 +3,7 @@
  * array of Modules a list child (`h.0`, `layers.3`), a Tensor field a parameter unless registered
  * as a buffer. Field names are the checkpoint's keys, so `namedParameters()` gives HF's names.
  */
-import { cast, isFloat, keep, noGrad, tidy, Tensor, type DType } from '@tessera/core';
+import { cast, isFloat, isTensor, keep, noGrad, tidy, type Tensor, type DType } from '@tessera/core';
 import { StateDictError } from './errors.js';
 
 const BUFFERS = Symbol('buffers');
@@ -54,7 +54,7 @@ export class Module {
   private ownTensors(): [string, Tensor, 'param' | 'buffer' | 'transient'][] {
     const out: [string, Tensor, 'param' | 'buffer' | 'transient'][] = [];
     for (const [k, v] of Object.entries(this)) {
-      if (!(v instanceof Tensor)) continue;
+      if (!isTensor(v)) continue;
       out.push([k, v, !this.isBuffer(k) ? 'param' : this[BUFFERS].get(k) ? 'buffer' : 'transient']);
     }
     return out;

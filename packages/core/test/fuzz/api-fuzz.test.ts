@@ -7,8 +7,8 @@ import { FUNCTIONS, GETTERS, INTERNAL_MEMBERS, METHODS, SETTERS, isClassExport }
 import { fuzz, summary } from './run-fuzz.js';
 
 const SEED = Number(process.env.TESSERA_FUZZ_SEED ?? 20261207);
-const CALLS = Number(process.env.TESSERA_FUZZ_CALLS ?? 4000);
-const BUDGET_MS = Number(process.env.TESSERA_FUZZ_BUDGET_MS ?? 25_000);
+const CALLS = Number(process.env.TESSERA_FUZZ_CALLS ?? 20_000);
+const BUDGET_MS = Number(process.env.TESSERA_FUZZ_BUDGET_MS ?? 30_000);
 
 describe('the fuzz covers the whole public API', () => {
   it('every exported function has a catalog entry', () => {

@@ -1,7 +1,5 @@
 /** Inputs and outputs shared by the decoder families, and their checks. */
-import { crossEntropy, Tensor } from '@tessera/core';
-
-const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
+import { crossEntropy, isTensor, type Tensor } from '@tessera/core';
 import type { KVCache } from '../cache.js';
 import { NnError } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import { BYTES_PER_ELEMENT, Tensor } from '@tessera/core';
+import { BYTES_PER_ELEMENT, isTensor, type Tensor } from '@tessera/core';
 import { CORE_TO_ST, ST_RANK, type SafetensorsDType } from './dtypes.js';
 import { SafetensorsError } from './errors.js';
 
@@ -57,7 +57,7 @@ export function planWrite(tensors: Record<string, Tensor>, metadata: Record<stri
     if (name === '__metadata__') {
       throw new SafetensorsError('ERR_SAFETENSORS_ARGUMENT', `${where}: "__metadata__" is reserved for the header's metadata; rename that tensor`);
     }
-    if (!(t instanceof Tensor)) {
+    if (!isTensor(t)) {
       throw new SafetensorsError('ERR_SAFETENSORS_ARGUMENT', `${where}: tensors[${JSON.stringify(name)}] must be a Tensor, got ${t === null ? 'null' : typeof t}`);
     }
     if (t.isDisposed) {
