@@ -9,7 +9,7 @@ import '@tessera/backend-cpu';
 import '@tessera/backend-wasm';
 import { describe, expect, it } from 'vitest';
 
-const live = () => memory().numTensors;
+const live = () => (memory().numTensors + memory().numFreedByGC);
 const typed = (code: string, message: RegExp) => expect.objectContaining({ code, message: expect.stringMatching(message) });
 
 /** The ten composite ops, each over fresh random inputs. */

@@ -126,7 +126,7 @@ export async function fuzz(seed: number, maxCalls: number, budgetMs: number): Pr
     const grads = poolTensors.map((t) => t.grad);
     const c = makeCase(rng, p, n);
     c.good = n < COVER;
-    const before = core.memory().numTensors;
+    const before = (core.memory().numTensors + core.memory().numFreedByGC);
     const alive = poolTensors.filter((t) => !t.isDisposed).length;
     counts.calls++;
     const start = performance.now();
@@ -155,7 +155,7 @@ export async function fuzz(seed: number, maxCalls: number, budgetMs: number): Pr
     for (const t of tensorsIn(result, new Set())) if (!pooled.has(t) && !t.isDisposed) t.dispose();
     poolTensors.forEach((t, i) => { if (t.grad !== grads[i] && !t.isDisposed) t.grad = null; });
     const disposedByCall = alive - poolTensors.filter((t) => !t.isDisposed).length;
-    const after = core.memory().numTensors;
+    const after = (core.memory().numTensors + core.memory().numFreedByGC);
     if (after !== before - disposedByCall) {
       counts.leaks++;
       fail(c.label, `live tensors ${before - disposedByCall} → ${after}`);
