@@ -3,23 +3,18 @@
  * weights [in, out], fused c_attn (q | k | v), gelu_new MLP, the LM head tied to `wte`. Field names
  * are the checkpoint's keys (`transformer.h.0.attn.c_attn.weight`).
  */
-import { add, matmul, split, transpose, type Tensor } from '@tessera/core';
-import { attend, mergeHeads, paddingMask, splitHeads } from '../attention.js';
-import { KVCache, type NewCacheOptions } from '../cache.js';
+import type { KVCache, NewCacheOptions } from '../cache.js';
 import { ConfigError } from '../errors.js';
-import { gpt2ResidualInit, normalInit } from '../init.js';
+import { gpt2ResidualInit } from '../init.js';
 import { ConfigReader, type ConfigDict } from '../io/config.js';
 import { loadPretrained, PreTrainedModel, type FromPretrainedOptions, type PretrainedConfig } from '../io/pretrained.js';
-import { activation, type Activation } from '../layers/activations.js';
-import { Dropout } from '../layers/dropout.js';
-import { Embedding } from '../layers/embedding.js';
-import { Conv1D } from '../layers/linear.js';
-import { LayerNorm } from '../layers/norm.js';
-import { Module } from '../module.js';
-import { positionsFromMask, positionsRange } from '../positional/positions.js';
+import type { Dropout } from '../layers/dropout.js';
+import type { Embedding } from '../layers/embedding.js';
+import type { LayerNorm } from '../layers/norm.js';
 import { Weights } from '../weights.js';
 import { registerFamily } from '../auto.js';
-import { checkInputs, type CausalLMOutput, type DecoderInputs, shiftedLoss } from './common.js';
+import type { CausalLMOutput, DecoderInputs } from './common.js';
+import { causalLMHead, DecoderModel, type DecoderLayer, type DecoderLayout } from './decoder.js';
 
 export class GPT2Config implements PretrainedConfig {
   readonly modelType = 'gpt2';
@@ -94,86 +89,37 @@ export class GPT2Config implements PretrainedConfig {
   }
 }
 
-export class GPT2Attention extends Module {
-  c_attn: Conv1D;
-  c_proj: Conv1D;
-  attn_dropout: Dropout;
-  resid_dropout: Dropout;
-  constructor(readonly config: GPT2Config, readonly layerIdx: number, w: Weights) {
-    super();
-    const C = config.nEmbd;
-    this.c_attn = new Conv1D(C, 3 * C, normalInit(config.initializerRange), w.pp('c_attn'));
-    this.c_proj = new Conv1D(C, C, gpt2ResidualInit(config.initializerRange, config.nLayer), w.pp('c_proj'));
-    this.attn_dropout = new Dropout(config.attnPdrop);
-    this.resid_dropout = new Dropout(config.residPdrop);
-  }
-
-  forward(x: Tensor, mask: Tensor | undefined, cache?: KVCache): Tensor {
-    const { nHead, nEmbd } = this.config;
-    const [q, k, v] = split(this.c_attn.forward(x), nEmbd, -1).map((t) => splitHeads(t, nHead)) as [Tensor, Tensor, Tensor];
-    const [kk, vv] = cache ? cache.update(this.layerIdx, k, v) : [k, v];
-    let scale = this.config.scaleAttnWeights ? 1 / Math.sqrt(nEmbd / nHead) : 1;
-    if (this.config.scaleAttnByInverseLayerIdx) scale /= this.layerIdx + 1;
-    const dropoutP = this.training ? this.attn_dropout.p : 0;
-    const y = attend(q, kk, vv, { mask, causal: true, scale, dropoutP });
-    return this.resid_dropout.forward(this.c_proj.forward(mergeHeads(y)));
-  }
-}
-
-export class GPT2MLP extends Module {
-  c_fc: Conv1D;
-  c_proj: Conv1D;
-  dropout: Dropout;
-  private readonly act: Activation;
-  constructor(config: GPT2Config, w: Weights) {
-    super();
-    this.c_fc = new Conv1D(config.nEmbd, config.nInner, normalInit(config.initializerRange), w.pp('c_fc'));
-    this.c_proj = new Conv1D(config.nInner, config.nEmbd, gpt2ResidualInit(config.initializerRange, config.nLayer), w.pp('c_proj'));
-    this.dropout = new Dropout(config.residPdrop);
-    this.act = activation(config.activationFunction, 'GPT2MLP');
-  }
-
-  forward(x: Tensor): Tensor {
-    return this.dropout.forward(this.c_proj.forward(this.act(this.c_fc.forward(x))));
-  }
-}
-
-export class GPT2Block extends Module {
-  ln_1: LayerNorm;
-  attn: GPT2Attention;
-  ln_2: LayerNorm;
-  mlp: GPT2MLP;
-  constructor(config: GPT2Config, layerIdx: number, w: Weights) {
-    super();
-    this.ln_1 = new LayerNorm(config.nEmbd, config.layerNormEpsilon, w.pp('ln_1'));
-    this.attn = new GPT2Attention(config, layerIdx, w.pp('attn'));
-    this.ln_2 = new LayerNorm(config.nEmbd, config.layerNormEpsilon, w.pp('ln_2'));
-    this.mlp = new GPT2MLP(config, w.pp('mlp'));
-  }
-
-  forward(h: Tensor, mask: Tensor | undefined, cache?: KVCache): Tensor {
-    const a = add(h, this.attn.forward(this.ln_1.forward(h), mask, cache));
-    return add(a, this.mlp.forward(this.ln_2.forward(a)));
-  }
+/** GPT-2 on the shared decoder: Conv1D projections, fused c_attn, learned positions, dropouts as modules. */
+export function gpt2Layout(c: GPT2Config): DecoderLayout {
+  const headDim = c.nEmbd / c.nHead;
+  return {
+    name: 'GPT2Model', vocabSize: c.vocabSize, hidden: c.nEmbd, layers: c.nLayer, heads: c.nHead, kvHeads: c.nHead, headDim,
+    intermediate: c.nInner, norm: 'layer', normEps: c.layerNormEpsilon,
+    attention: {
+      qkv: { fused: 'c_attn' }, out: 'c_proj', qkvBias: true, outBias: true, conv1d: true,
+      scale: (i) => (c.scaleAttnWeights ? 1 / Math.sqrt(headDim) : 1) / (c.scaleAttnByInverseLayerIdx ? i + 1 : 1),
+      dropout: c.attnPdrop, dropoutName: 'attn_dropout', residDropout: { name: 'resid_dropout', p: c.residPdrop },
+    },
+    mlp: { kind: 'plain', fc: 'c_fc', proj: 'c_proj', act: c.activationFunction, bias: true, conv1d: true, dropout: { name: 'dropout', p: c.residPdrop } },
+    learnedPositions: { name: 'wpe', size: c.nPositions },
+    embedDropout: { name: 'drop', p: c.embdPdrop },
+    names: { embed: 'wte', layers: 'h', finalNorm: 'ln_f', norm1: 'ln_1', attn: 'attn', norm2: 'ln_2', mlp: 'mlp' },
+    layerOrder: ['norm1', 'attn', 'norm2', 'mlp'],
+    initRange: c.initializerRange, residualInit: gpt2ResidualInit(c.initializerRange, c.nLayer),
+  };
 }
 
 const IGNORE = [/\.attn\.(masked_)?bias$/, /^lm_head\.weight$/];
 
-export class GPT2Model extends PreTrainedModel<GPT2Config> {
-  wte: Embedding;
-  wpe: Embedding;
-  drop: Dropout;
-  h: GPT2Block[];
-  ln_f: LayerNorm;
+export class GPT2Model extends DecoderModel<GPT2Config> {
+  declare wte: Embedding;
+  declare wpe: Embedding;
+  declare drop: Dropout;
+  declare h: DecoderLayer[];
+  declare ln_f: LayerNorm;
 
   constructor(config: GPT2Config = new GPT2Config(), w = new Weights()) {
-    super(config);
-    const init = normalInit(config.initializerRange);
-    this.wte = new Embedding(config.vocabSize, config.nEmbd, init, w.pp('wte'));
-    this.wpe = new Embedding(config.nPositions, config.nEmbd, init, w.pp('wpe'));
-    this.drop = new Dropout(config.embdPdrop);
-    this.h = Array.from({ length: config.nLayer }, (_, i) => new GPT2Block(config, i, w.pp(`h.${i}`)));
-    this.ln_f = new LayerNorm(config.nEmbd, config.layerNormEpsilon, w.pp('ln_f'));
+    super(config, gpt2Layout(config), w);
   }
 
   get className(): string { return 'GPT2Model'; }
@@ -183,25 +129,6 @@ export class GPT2Model extends PreTrainedModel<GPT2Config> {
       where: 'GPT2Model.fromPretrained', readConfig: (d) => new GPT2Config(d), build: (c, w) => new GPT2Model(c, w),
       basePrefix: 'transformer', ignoreUnexpected: IGNORE,
     });
-  }
-
-  /** A preallocated K/V cache for incremental decoding. */
-  newCache(opts: NewCacheOptions): KVCache {
-    const c = this.config;
-    return new KVCache({ numLayers: c.nLayer, numKvHeads: c.nHead, headDim: c.nEmbd / c.nHead }, { dtype: this.wte.weight.dtype, backend: this.wte.weight.backend, ...opts });
-  }
-
-  forward(inputs: DecoderInputs): { lastHiddenState: Tensor } {
-    const { inputIds, attentionMask, cache } = checkInputs('GPT2Model.forward', inputs, this.config.nPositions);
-    const [B, T] = inputIds.shape as [number, number];
-    const past = cache?.length ?? 0;
-    cache?.checkStep(B, T, 'GPT2Model.forward');
-    const positionIds = inputs.positionIds ?? (attentionMask ? positionsFromMask(attentionMask, T) : positionsRange(B, T, past, inputIds.backend));
-    let h = this.drop.forward(add(this.wte.forward(inputIds), this.wpe.forward(positionIds)));
-    const mask = attentionMask ? paddingMask(attentionMask) : undefined;
-    for (const block of this.h) h = block.forward(h, mask, cache);
-    cache?.advance(T);
-    return { lastHiddenState: this.ln_f.forward(h) };
   }
 }
 
@@ -226,9 +153,7 @@ export class GPT2LMHeadModel extends PreTrainedModel<GPT2Config> {
 
   /** logits [B, T, vocab] (head tied to wte); with `labels`, the shifted next-token loss. */
   forward(inputs: DecoderInputs): CausalLMOutput {
-    const { lastHiddenState } = this.transformer.forward(inputs);
-    const logits = matmul(lastHiddenState, transpose(this.transformer.wte.weight, 0, 1));
-    return { logits, lastHiddenState, ...(inputs.labels ? { loss: shiftedLoss(logits, inputs.labels) } : {}) };
+    return causalLMHead(this.transformer, undefined, inputs);
   }
 }
 

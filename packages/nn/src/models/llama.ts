@@ -2,24 +2,18 @@
  * LLaMA (HF `LlamaModel`, `LlamaForCausalLM`): pre-RMSNorm blocks, rotary positions (rotate-half,
  * rope_theta), grouped-query attention (num_key_value_heads), SwiGLU MLP, tied or untied head.
  */
-import { add, matmul, transpose, type Tensor } from '@tessera/core';
-import { attend, mergeHeads, paddingMask, splitHeads } from '../attention.js';
-import { KVCache, type NewCacheOptions } from '../cache.js';
+import type { KVCache, NewCacheOptions } from '../cache.js';
 import { ConfigError } from '../errors.js';
 import { normalInit } from '../init.js';
 import { ConfigReader, type ConfigDict } from '../io/config.js';
 import { loadPretrained, PreTrainedModel, type FromPretrainedOptions, type PretrainedConfig } from '../io/pretrained.js';
-import { activation } from '../layers/activations.js';
-import { Embedding } from '../layers/embedding.js';
-import { GatedMLP } from '../layers/feed-forward.js';
+import type { Embedding } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
-import { RMSNorm } from '../layers/norm.js';
-import { Module } from '../module.js';
-import { positionsFromMask, positionsRange } from '../positional/positions.js';
-import { applyRotary, RotaryEmbedding } from '../positional/rotary.js';
+import type { RMSNorm } from '../layers/norm.js';
 import { Weights } from '../weights.js';
 import { registerFamily } from '../auto.js';
-import { checkInputs, shiftedLoss, type CausalLMOutput, type DecoderInputs } from './common.js';
+import type { CausalLMOutput, DecoderInputs } from './common.js';
+import { causalLMHead, DecoderModel, type DecoderLayer, type DecoderLayout } from './decoder.js';
 
 export class LlamaConfig implements PretrainedConfig {
   readonly modelType = 'llama';
@@ -92,67 +86,35 @@ export class LlamaConfig implements PretrainedConfig {
   }
 }
 
-export class LlamaAttention extends Module {
-  q_proj: Linear;
-  k_proj: Linear;
-  v_proj: Linear;
-  o_proj: Linear;
-  constructor(readonly config: LlamaConfig, readonly layerIdx: number, w: Weights) {
-    super();
-    const { hiddenSize: C, numAttentionHeads: H, numKeyValueHeads: Hkv, headDim: D, attentionBias: bias } = config;
-    const init = normalInit(config.initializerRange);
-    const o = { bias, weightInit: init, biasInit: init };
-    this.q_proj = new Linear(C, H * D, o, w.pp('q_proj'));
-    this.k_proj = new Linear(C, Hkv * D, o, w.pp('k_proj'));
-    this.v_proj = new Linear(C, Hkv * D, o, w.pp('v_proj'));
-    this.o_proj = new Linear(H * D, C, o, w.pp('o_proj'));
-  }
-
-  forward(x: Tensor, cos: Tensor, sin: Tensor, mask: Tensor | undefined, cache?: KVCache): Tensor {
-    const { numAttentionHeads: H, numKeyValueHeads: Hkv } = this.config;
-    const q = applyRotary(splitHeads(this.q_proj.forward(x), H), cos, sin);
-    const k = applyRotary(splitHeads(this.k_proj.forward(x), Hkv), cos, sin);
-    const v = splitHeads(this.v_proj.forward(x), Hkv);
-    const [kk, vv] = cache ? cache.update(this.layerIdx, k, v) : [k, v];
-    const y = attend(q, kk, vv, { mask, causal: true, dropoutP: this.training ? this.config.attentionDropout : 0 });
-    return this.o_proj.forward(mergeHeads(y));
-  }
-}
-
-export class LlamaDecoderLayer extends Module {
-  self_attn: LlamaAttention;
-  mlp: GatedMLP;
-  input_layernorm: RMSNorm;
-  post_attention_layernorm: RMSNorm;
-  constructor(config: LlamaConfig, layerIdx: number, w: Weights) {
-    super();
-    this.self_attn = new LlamaAttention(config, layerIdx, w.pp('self_attn'));
-    this.mlp = new GatedMLP(config.hiddenSize, config.intermediateSize, activation(config.hiddenAct, 'LlamaMLP'),
-      { bias: config.mlpBias, init: normalInit(config.initializerRange) }, w.pp('mlp'));
-    this.input_layernorm = new RMSNorm(config.hiddenSize, config.rmsNormEps, w.pp('input_layernorm'));
-    this.post_attention_layernorm = new RMSNorm(config.hiddenSize, config.rmsNormEps, w.pp('post_attention_layernorm'));
-  }
-
-  forward(h: Tensor, cos: Tensor, sin: Tensor, mask: Tensor | undefined, cache?: KVCache): Tensor {
-    const a = add(h, this.self_attn.forward(this.input_layernorm.forward(h), cos, sin, mask, cache));
-    return add(a, this.mlp.forward(this.post_attention_layernorm.forward(a)));
-  }
+/** LLaMA on the shared decoder: split q/k/v/o, GQA, rotary, SwiGLU, RMSNorm. */
+export function llamaLayout(c: LlamaConfig): DecoderLayout {
+  return {
+    name: 'LlamaModel', vocabSize: c.vocabSize, hidden: c.hiddenSize, layers: c.numHiddenLayers, heads: c.numAttentionHeads,
+    kvHeads: c.numKeyValueHeads, headDim: c.headDim, intermediate: c.intermediateSize, norm: 'rms', normEps: c.rmsNormEps,
+    attention: {
+      qkv: { q: 'q_proj', k: 'k_proj', v: 'v_proj' }, out: 'o_proj', qkvBias: c.attentionBias, outBias: c.attentionBias,
+      dropout: c.attentionDropout,
+    },
+    mlp: { kind: 'gated', act: c.hiddenAct, bias: c.mlpBias },
+    rotary: { theta: c.ropeTheta, dim: c.headDim },
+    names: {
+      embed: 'embed_tokens', layers: 'layers', finalNorm: 'norm', attn: 'self_attn', mlp: 'mlp',
+      norm1: 'input_layernorm', norm2: 'post_attention_layernorm',
+    },
+    layerOrder: ['attn', 'mlp', 'norm1', 'norm2'],
+    initRange: c.initializerRange,
+  };
 }
 
 const IGNORE = [/\.rotary_emb\.inv_freq$/];
 
-export class LlamaModel extends PreTrainedModel<LlamaConfig> {
-  embed_tokens: Embedding;
-  layers: LlamaDecoderLayer[];
-  norm: RMSNorm;
-  private readonly rotary: RotaryEmbedding;
+export class LlamaModel extends DecoderModel<LlamaConfig> {
+  declare embed_tokens: Embedding;
+  declare layers: DecoderLayer[];
+  declare norm: RMSNorm;
 
   constructor(config: LlamaConfig = new LlamaConfig(), w = new Weights()) {
-    super(config);
-    this.embed_tokens = new Embedding(config.vocabSize, config.hiddenSize, normalInit(config.initializerRange), w.pp('embed_tokens'));
-    this.layers = Array.from({ length: config.numHiddenLayers }, (_, i) => new LlamaDecoderLayer(config, i, w.pp(`layers.${i}`)));
-    this.norm = new RMSNorm(config.hiddenSize, config.rmsNormEps, w.pp('norm'));
-    this.rotary = new RotaryEmbedding(config.headDim, config.ropeTheta);
+    super(config, llamaLayout(config), w);
   }
 
   get className(): string { return 'LlamaModel'; }
@@ -162,25 +124,6 @@ export class LlamaModel extends PreTrainedModel<LlamaConfig> {
       where: 'LlamaModel.fromPretrained', readConfig: (d) => new LlamaConfig(d), build: (c, w) => new LlamaModel(c, w),
       basePrefix: 'model', ignoreUnexpected: [...IGNORE, /^lm_head\.weight$/],
     });
-  }
-
-  newCache(opts: NewCacheOptions): KVCache {
-    const c = this.config;
-    return new KVCache({ numLayers: c.numHiddenLayers, numKvHeads: c.numKeyValueHeads, headDim: c.headDim }, { dtype: this.embed_tokens.weight.dtype, backend: this.embed_tokens.weight.backend, ...opts });
-  }
-
-  forward(inputs: DecoderInputs): { lastHiddenState: Tensor } {
-    const { inputIds, attentionMask, cache } = checkInputs('LlamaModel.forward', inputs);
-    const [B, T] = inputIds.shape as [number, number];
-    const past = cache?.length ?? 0;
-    cache?.checkStep(B, T, 'LlamaModel.forward');
-    const positionIds = inputs.positionIds ?? (attentionMask ? positionsFromMask(attentionMask, T) : positionsRange(B, T, past, inputIds.backend));
-    const [cos, sin] = this.rotary.cosSin(positionIds);
-    const mask = attentionMask ? paddingMask(attentionMask) : undefined;
-    let h = this.embed_tokens.forward(inputIds);
-    for (const layer of this.layers) h = layer.forward(h, cos, sin, mask, cache);
-    cache?.advance(T);
-    return { lastHiddenState: this.norm.forward(h) };
   }
 }
 
@@ -208,9 +151,7 @@ export class LlamaForCausalLM extends PreTrainedModel<LlamaConfig> {
   newCache(opts: NewCacheOptions): KVCache { return this.model.newCache(opts); }
 
   forward(inputs: DecoderInputs): CausalLMOutput {
-    const { lastHiddenState } = this.model.forward(inputs);
-    const logits = this.lm_head ? this.lm_head.forward(lastHiddenState) : matmul(lastHiddenState, transpose(this.model.embed_tokens.weight, 0, 1));
-    return { logits, lastHiddenState, ...(inputs.labels ? { loss: shiftedLoss(logits, inputs.labels) } : {}) };
+    return causalLMHead(this.model, this.lm_head, inputs);
   }
 }
 
