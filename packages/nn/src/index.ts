@@ -27,6 +27,10 @@ export {
   AutoModelFromArchitecture, registerFamily, registeredFamilies, type FamilyEntry,
 } from './auto.js';
 export { type DecoderInputs, type CausalLMOutput, shiftedLoss } from './models/common.js';
+export {
+  DecoderModel, DecoderAttention, DecoderLayer, DecoderMLP, causalLMHead, type DecoderLayout, type AttentionLayout,
+  type MlpLayout, type LayerPart, type NamedDropout, type StepContext,
+} from './models/decoder.js';
 export * from './models/gpt2.js';
 export {
   T5Config, T5Model, T5ForConditionalGeneration, type T5Cache, T5Attention, T5Block, T5Stack, T5DenseActDense,

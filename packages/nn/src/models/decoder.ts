@@ -6,7 +6,7 @@
  * `DecoderLayout`: its field names (the checkpoint's keys, so loading and saving use one name) and
  * switches. Field names are assigned at construction, so subclasses `declare` their fields.
  */
-import { add, cat, logicalAnd, matmul, split, tensor, transpose, type Tensor } from '@tessera/core';
+import { add, logicalAnd, matmul, split, tensor, transpose, type Tensor } from '@tessera/core';
 import { attend, mergeHeads, paddingMask, splitHeads } from '../attention.js';
 import { KVCache, type NewCacheOptions } from '../cache.js';
 import { normalInit, type Init } from '../init.js';
@@ -97,14 +97,6 @@ function projection(conv1d: boolean | undefined, inF: number, outF: number, bias
   return conv1d ? new Conv1D(inF, outF, init, w) : new Linear(inF, outF, { bias, weightInit: init, biasInit: init }, w);
 }
 
-/** Rotary on the first `dim` channels of x [B, H, T, D]; the rest pass through (partial rotary). */
-function rotate(x: Tensor, cos: Tensor, sin: Tensor, dim: number): Tensor {
-  const D = x.shape[3]!;
-  if (dim === D) return applyRotary(x, cos, sin);
-  const [rot, pass] = split(x, [dim, D - dim], -1) as [Tensor, Tensor];
-  return cat([applyRotary(rot, cos, sin), pass], -1);
-}
-
 export class DecoderAttention extends Module {
   constructor(readonly layout: DecoderLayout, readonly layerIdx: number, w: Weights) {
     super();
@@ -133,7 +125,7 @@ export class DecoderAttention extends Module {
   forward(x: Tensor, ctx: StepContext): Tensor {
     const { attention: a, rotary } = this.layout;
     let [q, k, v] = this.qkv(x);
-    if (rotary && ctx.cos && ctx.sin) [q, k] = [rotate(q, ctx.cos, ctx.sin, rotary.dim), rotate(k, ctx.cos, ctx.sin, rotary.dim)];
+    if (rotary && ctx.cos && ctx.sin) [q, k] = [applyRotary(q, ctx.cos, ctx.sin, rotary.dim), applyRotary(k, ctx.cos, ctx.sin, rotary.dim)];
     [k, v] = ctx.cache ? ctx.cache.update(this.layerIdx, k, v) : [k, v];
     const scale = a.scale?.(this.layerIdx) ?? 1 / Math.sqrt(this.layout.headDim);
     const y = attend(q, k, v, { mask: ctx.mask, causal: ctx.causal, scale, dropoutP: this.training ? a.dropout : 0 });

@@ -1,4 +1,4 @@
-import { cast, cat, mul, neg, add, tensor, type Tensor } from '@tessera/core';
+import { cast, cat, mul, neg, add, split, tensor, type Tensor } from '@tessera/core';
 
 /**
  * Rotary position embedding in HF's rotate-half convention: the two halves of a head form the
@@ -26,8 +26,16 @@ function rotateHalf(x: Tensor): Tensor {
   return cat([neg(x.slice(-1, h)), x.slice(-1, 0, h)], -1);
 }
 
-/** x · cos + rotate_half(x) · sin, for x [B, H, T, dim]. */
-export function applyRotary(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
+/**
+ * x · cos + rotate_half(x) · sin for x [B, H, T, D]; with `dim` < D only the first `dim` channels
+ * rotate and the rest pass through (partial rotary, as GPT-NeoX / Phi), cos / sin being [.., dim].
+ */
+export function applyRotary(x: Tensor, cos: Tensor, sin: Tensor, dim = x.shape[x.ndim - 1]!): Tensor {
+  const D = x.shape[x.ndim - 1]!;
+  if (dim < D) {
+    const [rot, pass] = split(x, [dim, D - dim], -1) as [Tensor, Tensor];
+    return cat([applyRotary(rot, cos, sin), pass], -1);
+  }
   const c = x.dtype === cos.dtype ? cos : cast(cos, x.dtype);
   const s = x.dtype === sin.dtype ? sin : cast(sin, x.dtype);
   return add(mul(x, c), mul(rotateHalf(x), s));
