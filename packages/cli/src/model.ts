@@ -5,7 +5,9 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AutoModelForCausalLM, GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, type ConfigDict } from '@tessera/nn';
+import {
+  AutoModelForCausalLM, fromConfigFile, GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, type ConfigDict,
+} from '@tessera/nn';
 import type { TrainableModel } from '@tessera/train';
 import { UsageError } from './errors.js';
 
@@ -52,8 +54,9 @@ export function positionsOf(family: Family, dict: ConfigDict): number {
 /** Build a freshly initialised model of `family` from a config dict (config errors become usage errors). */
 export function buildModel(family: Family, dict: ConfigDict): TrainableModel & { config: { toDict(): ConfigDict } } {
   try {
-    if (family === 'gpt2') return new GPT2LMHeadModel(new GPT2Config({ ...dict, model_type: 'gpt2' }));
-    return new LlamaForCausalLM(new LlamaConfig({ ...dict, model_type: 'llama' }));
+    // a config.json: fields this family does not read are kept, as HF keeps them
+    if (family === 'gpt2') return new GPT2LMHeadModel(fromConfigFile(() => new GPT2Config({ ...dict, model_type: 'gpt2' })));
+    return new LlamaForCausalLM(fromConfigFile(() => new LlamaConfig({ ...dict, model_type: 'llama' })));
   } catch (e) {
     throw new UsageError(`--config: ${(e as Error).message}`);
   }

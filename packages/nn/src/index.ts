@@ -18,7 +18,7 @@ export { sinusoidalPositions } from './positional/sinusoidal.js';
 export { positionsFromMask, positionsRange } from './positional/positions.js';
 export { attend, splitHeads, mergeHeads, repeatKv, paddingMask, type AttendOptions } from './attention.js';
 export { KVCache, type NewCacheOptions, type CacheShape } from './cache.js';
-export { ConfigReader, parseConfigJson, type ConfigDict } from './io/config.js';
+export { ConfigReader, parseConfigJson, fromConfigFile, closestField, type ConfigDict } from './io/config.js';
 export {
   PreTrainedModel, loadPretrained, type FromPretrainedOptions, type SavePretrainedOptions, type PretrainedConfig,
 } from './io/pretrained.js';

@@ -3,10 +3,26 @@
  * array of Modules a list child (`h.0`, `layers.3`), a Tensor field a parameter unless registered
  * as a buffer. Field names are the checkpoint's keys, so `namedParameters()` gives HF's names.
  */
-import { cast, isFloat, isTensor, keep, noGrad, tidy, type Tensor, type DType } from '@tessera/core';
-import { StateDictError } from './errors.js';
+import { cast, isFloat, isTensor, keep, listBackends, noGrad, tidy, type Tensor, type DType } from '@tessera/core';
+import { NnError, StateDictError } from './errors.js';
 
 const BUFFERS = Symbol('buffers');
+const FLOAT_DTYPES = ['float32', 'float16', 'bfloat16'];
+const OTHER_DTYPES = ['int32', 'int8', 'uint8', 'bool'];
+const ALIASES: Record<string, string> = { fp32: 'float32', float: 'float32', fp16: 'float16', half: 'float16', bf16: 'bfloat16', cuda: 'cuda', gpu: 'webgpu' };
+
+/** True for a float dtype, false for a registered backend; a typed error for anything else. */
+function checkTarget(target: unknown): boolean {
+  if (typeof target !== 'string') throw new NnError(`Module.to: target must be a dtype or a backend name, got ${typeof target}`, 'ERR_ARGUMENT');
+  if (FLOAT_DTYPES.includes(target)) return true;
+  if (OTHER_DTYPES.includes(target)) {
+    throw new NnError(`Module.to: '${target}' is not a float dtype; a module's float parameters cast to ${FLOAT_DTYPES.join(', ')} (integer weights come from quantization)`, 'ERR_DTYPE');
+  }
+  const backends = listBackends();
+  if (backends.includes(target)) return false;
+  const hint = ALIASES[target.toLowerCase()] ? `; did you mean '${ALIASES[target.toLowerCase()]}'?` : '';
+  throw new NnError(`Module.to: '${target}' is neither a float dtype (${FLOAT_DTYPES.join(', ')}) nor a registered backend (${backends.join(', ') || 'none'})${hint}`, 'ERR_ARGUMENT');
+}
 
 export class Module {
   /** Dropout reads it; train() / eval() set it on the whole tree. */
@@ -132,9 +148,9 @@ export class Module {
     return { missingKeys, unexpectedKeys };
   }
 
-  /** Move every parameter and buffer to a backend, or cast float ones to a dtype. */
+  /** Move every parameter and buffer to a backend, or cast float ones to a float dtype. */
   to(target: string): this {
-    const isDType = ['float32', 'float16', 'bfloat16', 'int32', 'int8', 'uint8', 'bool'].includes(target);
+    const isDType = checkTarget(target);
     this.replaceTensors((_n, t) => noGrad(() => {
       if (isDType) return isFloat(t.dtype) && isFloat(target as DType) && t.dtype !== target ? cast(t, target as DType) : t;
       return t.backend === target ? t : t.to(target);
@@ -170,8 +186,13 @@ export class Module {
 
   eval(): this { return this.train(false); }
 
-  /** Free every parameter and buffer. */
+  /** Free every parameter, its gradient, and every buffer. */
   dispose(): void {
-    for (const [, m] of this.namedModules()) for (const [, t] of m.ownTensors()) t.dispose();
+    for (const [, m] of this.namedModules()) {
+      for (const [, t] of m.ownTensors()) {
+        if (!t.isDisposed) t.grad = null;
+        t.dispose();
+      }
+    }
   }
 }

@@ -2,12 +2,12 @@
  * fromPretrained / savePretrained on local Hugging Face folders: config.json, model.safetensors
  * (or shards + index), generation_config.json, and tokenizer files copied along. Nothing is fetched.
  */
-import type { DType } from '@tessera/core';
+import { isFloat, type DType } from '@tessera/core';
 import { NnError } from '../errors.js';
 import { Module } from '../module.js';
 import { loadSafetensorsCheckpoint, saveShardedSafetensors } from '../safetensors/index.js';
 import { Checkpoint, Weights } from '../weights.js';
-import { parseConfigJson, type ConfigDict } from './config.js';
+import { fromConfigFile, parseConfigJson, type ConfigDict } from './config.js';
 import { exists, nodeFs, readText, writeFileAtomic } from './files.js';
 
 export interface FromPretrainedOptions {
@@ -65,7 +65,9 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
     if (typeof dir !== 'string' || !dir) throw new NnError(`${where}: dir must be a non-empty path, got ${String(dir)}`, 'ERR_ARGUMENT');
     const { fs, path } = await nodeFs(where);
     await fs.mkdir(dir, { recursive: true });
-    const config = { ...this.config.toDict(), architectures: [this.className] };
+    const floats = this.parameters().filter((t) => isFloat(t.dtype));
+    const torchDtype = floats[0]?.dtype ?? 'float32'; // what the weights are, whatever the config was loaded with
+    const config = { ...this.config.toDict(), architectures: [this.className], torch_dtype: torchDtype };
     await writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`, where);
     const gen = this.config.generationConfig();
     if (gen) await writeFileAtomic(path.join(dir, 'generation_config.json'), `${JSON.stringify(gen, null, 2)}\n`, where);
@@ -88,7 +90,8 @@ export async function loadPretrained<C, M extends PreTrainedModel>(dir: string, 
   }
   const { path } = await nodeFs(spec.where);
   const file = path.join(dir, 'config.json');
-  const config = spec.readConfig(parseConfigJson(await readText(file, spec.where), file));
+  const dict = parseConfigJson(await readText(file, spec.where), file);
+  const config = fromConfigFile(() => spec.readConfig(dict));
   const { tensors } = await loadSafetensorsCheckpoint(dir, { backend: opts.backend, dtype: opts.dtype });
   const ck = new Checkpoint(tensors, spec.basePrefix ?? '');
   let model: M | undefined;

@@ -11,7 +11,7 @@ import { attend, mergeHeads, paddingMask, splitHeads } from '../attention.js';
 import { registerFamily } from '../auto.js';
 import { NnError, ConfigError } from '../errors.js';
 import { normalInit, zerosInit, type Init } from '../init.js';
-import { ConfigReader, type ConfigDict } from '../io/config.js';
+import { checkKnownKeys, ConfigReader, type ConfigDict } from '../io/config.js';
 import { loadPretrained, PreTrainedModel, type FromPretrainedOptions, type PretrainedConfig } from '../io/pretrained.js';
 import { activation, type Activation } from '../layers/activations.js';
 import { Dropout } from '../layers/dropout.js';
@@ -20,6 +20,7 @@ import { Linear } from '../layers/linear.js';
 import { LayerNorm } from '../layers/norm.js';
 import { Module } from '../module.js';
 import { Weights, type WeightsOptions } from '../weights.js';
+import { checkBinaryMask, checkTokenIds } from './common.js';
 
 /** HF BertConfig (config.json names; defaults as transformers'). */
 export class BertConfig implements PretrainedConfig {
@@ -81,6 +82,7 @@ export class BertConfig implements PretrainedConfig {
     }
     this.problemType = pt;
     this.dict = { ...dict };
+    checkKnownKeys('BertConfig', dict, [...r.fieldsRead(), 'classifier_dropout', 'is_decoder', 'add_cross_attention', 'id2label', 'problem_type', 'num_labels']);
   }
 
   get headDim(): number { return this.hiddenSize / this.numAttentionHeads; }
@@ -299,6 +301,8 @@ function checkInput(input: BertInput, c: BertConfig, where: string): void {
     throw new NnError(`${where}: inputIds must be an int32 tensor [batch, seq], got ${ids ? `${ids.dtype} [${ids.shape}]` : String(ids)}`, 'ERR_ARGUMENT');
   }
   const [B, T] = ids.shape as [number, number];
+  checkTokenIds(where, 'inputIds', ids, c.vocabSize);
+  if (input.attentionMask) checkBinaryMask(where, 'attentionMask', input.attentionMask);
   if (T > c.maxPositionEmbeddings) {
     throw new NnError(`${where}: sequence length ${T} exceeds max_position_embeddings ${c.maxPositionEmbeddings}`, 'ERR_ARGUMENT');
   }
@@ -307,6 +311,7 @@ function checkInput(input: BertInput, c: BertConfig, where: string): void {
     if (t && t.shape.join() !== ids.shape.join()) throw new NnError(`${where}: ${k} must have inputIds' shape [${B}, ${T}], got [${t.shape}]`, 'ERR_ARGUMENT');
   }
   if (input.tokenTypeIds && input.tokenTypeIds.dtype !== 'int32') throw new NnError(`${where}: tokenTypeIds must be int32, got ${input.tokenTypeIds.dtype}`, 'ERR_ARGUMENT');
+  if (input.tokenTypeIds) checkTokenIds(where, 'tokenTypeIds', input.tokenTypeIds, c.typeVocabSize, 'type_vocab_size');
   const p = input.positionIds;
   if (p && (p.ndim !== 2 || p.shape[1] !== T || (p.shape[0] !== B && p.shape[0] !== 1) || p.dtype !== 'int32')) {
     throw new NnError(`${where}: positionIds must be int32 [${B}, ${T}] or [1, ${T}], got ${p.dtype} [${p.shape}]`, 'ERR_ARGUMENT');

@@ -1,5 +1,5 @@
 /** Inputs and outputs shared by the decoder families, and their checks. */
-import { crossEntropy, isTensor, type Tensor } from '@tessera/core';
+import { crossEntropy, isTensor, SyncReadError, type Tensor } from '@tessera/core';
 import type { KVCache } from '../cache.js';
 import { NnError } from '../errors.js';
 
@@ -30,8 +30,45 @@ function intTensor(where: string, name: string, t: unknown, shape?: readonly num
   }
 }
 
-/** Validate decoder inputs (shapes, dtypes, unknown keys, positions in range). */
-export function checkInputs(where: string, inputs: DecoderInputs, maxPositions?: number): DecoderInputs {
+/** The values of `t`, or null on a backend that reads only asynchronously (WebGPU: not checked there). */
+function valuesOf(t: Tensor): ArrayLike<number> | null {
+  try {
+    return t.numbersSync();
+  } catch (e) {
+    if (e instanceof SyncReadError) return null;
+    throw e;
+  }
+}
+
+const at = (t: Tensor, i: number) => `[${t.shape.map((_, d) => Math.floor(i / t.shape.slice(d + 1).reduce((a, b) => a * b, 1)) % t.shape[d]!).join(', ')}]`;
+
+/** Token ids in [0, vocabSize): an id outside is an error naming the input and the config field. */
+export function checkTokenIds(where: string, name: string, ids: Tensor, vocabSize: number, field = 'vocab_size'): void {
+  const v = valuesOf(ids);
+  if (!v) return;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i]! < 0 || v[i]! >= vocabSize) {
+      throw new NnError(`${where}: ${name} holds ${v[i]} at ${at(ids, i)}, outside the vocabulary (${field} ${vocabSize}): ids must be in [0, ${vocabSize - 1}]`, 'ERR_INDEX');
+    }
+  }
+}
+
+/** An attention mask of 1 (attend) and 0 (padding) only, as HF's. */
+export function checkBinaryMask(where: string, name: string, mask: Tensor): void {
+  const v = valuesOf(mask);
+  if (!v) return;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] !== 0 && v[i] !== 1) {
+      throw new NnError(`${where}: ${name} holds ${v[i]} at ${at(mask, i)}; it must hold only 1 (attend) and 0 (padding)`, 'ERR_ARGUMENT');
+    }
+  }
+}
+
+export interface InputLimits { vocabSize: number; maxPositions?: number }
+
+/** Validate decoder inputs (shapes, dtypes, unknown keys, ids in the vocabulary, a 0/1 mask, positions in range). */
+export function checkInputs(where: string, inputs: DecoderInputs, limits: InputLimits): DecoderInputs {
+  const maxPositions = limits.maxPositions;
   if (!inputs || typeof inputs !== 'object' || isTensor(inputs)) {
     throw new NnError(`${where}: takes an object { inputIds, attentionMask?, positionIds?, cache?, labels? }`, 'ERR_ARGUMENT');
   }
@@ -48,6 +85,8 @@ export function checkInputs(where: string, inputs: DecoderInputs, maxPositions?:
   if (maxPositions !== undefined && past + T > maxPositions) {
     throw new NnError(`${where}: ${past + T} positions exceed the model's ${maxPositions}`, 'ERR_ARGUMENT');
   }
+  checkTokenIds(where, 'inputIds', inputs.inputIds, limits.vocabSize);
+  if (inputs.attentionMask !== undefined) checkBinaryMask(where, 'attentionMask', inputs.attentionMask);
   return inputs;
 }
 

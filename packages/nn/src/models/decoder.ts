@@ -226,7 +226,7 @@ export abstract class DecoderModel<C extends PretrainedConfig> extends PreTraine
 
   forward(inputs: DecoderInputs): { lastHiddenState: Tensor } {
     const L = this.layout, where = `${L.name}.forward`;
-    const { inputIds, attentionMask, cache } = checkInputs(where, inputs, L.learnedPositions?.size);
+    const { inputIds, attentionMask, cache } = checkInputs(where, inputs, { vocabSize: L.vocabSize, maxPositions: L.learnedPositions?.size });
     const [B, T] = inputIds.shape as [number, number];
     const past = cache?.length ?? 0;
     cache?.checkStep(B, T, where);

@@ -63,6 +63,8 @@ export class GPT2Config implements PretrainedConfig {
     this.bosTokenId = r.tokenIds('bos_token_id', 50256);
     this.eosTokenId = r.tokenIds('eos_token_id', 50256);
     this.padTokenId = r.tokenIds('pad_token_id', null);
+    // HF GPT2Config fields for heads and options this implementation has no use for
+    r.finish(['n_ctx', 'summary_type', 'summary_use_proj', 'summary_activation', 'summary_proj_to_labels', 'summary_first_dropout', 'reorder_and_upcast_attn']);
   }
 
   /** camelCase construction for code: `GPT2Config.from({ nLayer: 4, nHead: 4, nEmbd: 128, ... })`. */
@@ -111,6 +113,9 @@ export function gpt2Layout(c: GPT2Config): DecoderLayout {
 
 const IGNORE = [/\.attn\.(masked_)?bias$/, /^lm_head\.weight$/];
 
+/** A GPT2Config, or the config.json dict to build one from. */
+const gpt2Config = (c: GPT2Config | ConfigDict) => (c instanceof GPT2Config ? c : new GPT2Config(c));
+
 export class GPT2Model extends DecoderModel<GPT2Config> {
   declare wte: Embedding;
   declare wpe: Embedding;
@@ -118,8 +123,9 @@ export class GPT2Model extends DecoderModel<GPT2Config> {
   declare h: DecoderLayer[];
   declare ln_f: LayerNorm;
 
-  constructor(config: GPT2Config = new GPT2Config(), w = new Weights()) {
-    super(config, gpt2Layout(config), w);
+  constructor(config: GPT2Config | ConfigDict = new GPT2Config(), w = new Weights()) {
+    const c = gpt2Config(config);
+    super(c, gpt2Layout(c), w);
   }
 
   get className(): string { return 'GPT2Model'; }
@@ -135,9 +141,10 @@ export class GPT2Model extends DecoderModel<GPT2Config> {
 export class GPT2LMHeadModel extends PreTrainedModel<GPT2Config> {
   transformer: GPT2Model;
 
-  constructor(config: GPT2Config = new GPT2Config(), w = new Weights()) {
-    super(config);
-    this.transformer = new GPT2Model(config, w.pp('transformer'));
+  constructor(config: GPT2Config | ConfigDict = new GPT2Config(), w = new Weights()) {
+    const c = gpt2Config(config);
+    super(c);
+    this.transformer = new GPT2Model(c, w.pp('transformer'));
   }
 
   get className(): string { return 'GPT2LMHeadModel'; }

@@ -66,6 +66,7 @@ export class LlamaConfig implements PretrainedConfig {
     this.bosTokenId = r.tokenIds('bos_token_id', 1);
     this.eosTokenId = r.tokenIds('eos_token_id', 2);
     this.padTokenId = r.tokenIds('pad_token_id', null);
+    r.finish(['pretraining_tp']); // HF LlamaConfig: tensor-parallel slicing of the original weights, no effect on the maths
   }
 
   toDict(): ConfigDict {
@@ -108,13 +109,17 @@ export function llamaLayout(c: LlamaConfig): DecoderLayout {
 
 const IGNORE = [/\.rotary_emb\.inv_freq$/];
 
+/** A LlamaConfig, or the config.json dict to build one from. */
+const llamaConfig = (c: LlamaConfig | ConfigDict) => (c instanceof LlamaConfig ? c : new LlamaConfig(c));
+
 export class LlamaModel extends DecoderModel<LlamaConfig> {
   declare embed_tokens: Embedding;
   declare layers: DecoderLayer[];
   declare norm: RMSNorm;
 
-  constructor(config: LlamaConfig = new LlamaConfig(), w = new Weights()) {
-    super(config, llamaLayout(config), w);
+  constructor(config: LlamaConfig | ConfigDict = new LlamaConfig(), w = new Weights()) {
+    const c = llamaConfig(config);
+    super(c, llamaLayout(c), w);
   }
 
   get className(): string { return 'LlamaModel'; }
@@ -131,11 +136,12 @@ export class LlamaForCausalLM extends PreTrainedModel<LlamaConfig> {
   model: LlamaModel;
   lm_head?: Linear;
 
-  constructor(config: LlamaConfig = new LlamaConfig(), w = new Weights()) {
-    super(config);
-    this.model = new LlamaModel(config, w.pp('model'));
-    if (!config.tieWordEmbeddings) {
-      this.lm_head = new Linear(config.hiddenSize, config.vocabSize, { bias: false, weightInit: normalInit(config.initializerRange) }, w.pp('lm_head'));
+  constructor(config: LlamaConfig | ConfigDict = new LlamaConfig(), w = new Weights()) {
+    const c = llamaConfig(config);
+    super(c);
+    this.model = new LlamaModel(c, w.pp('model'));
+    if (!c.tieWordEmbeddings) {
+      this.lm_head = new Linear(c.hiddenSize, c.vocabSize, { bias: false, weightInit: normalInit(c.initializerRange) }, w.pp('lm_head'));
     }
   }
 

@@ -20,6 +20,8 @@ import { RMSNorm } from '../layers/norm.js';
 import { Embedding } from '../layers/embedding.js';
 import { Weights } from '../weights.js';
 import { KVCache } from '../cache.js';
+import { checkKnownKeys, type ConfigDict } from '../io/config.js';
+import { checkBinaryMask, checkTokenIds } from './common.js';
 
 // ---------------------------------------------------------------------------------------------
 // Config
@@ -60,6 +62,9 @@ const DEFAULTS: Omit<T5ConfigDict, 'num_decoder_layers'> = {
   model_type: 't5',
 };
 
+/** Fields of T5 checkpoints this implementation does not read (HF's T5Config has them too). */
+const T5_OTHER_FIELDS = ['dense_act_fn', 'is_gated_act', 'n_positions', 'output_past', 'gradient_checkpointing'];
+
 const INT_FIELDS = ['vocab_size', 'd_model', 'd_kv', 'd_ff', 'num_layers', 'num_decoder_layers', 'num_heads',
   'relative_attention_num_buckets', 'relative_attention_max_distance'] as const;
 const TOKEN_FIELDS = ['pad_token_id', 'eos_token_id', 'decoder_start_token_id'] as const;
@@ -94,6 +99,9 @@ export class T5Config {
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
       throw new ConfigError(`T5Config: fields must be a config.json object, got ${fields === null ? 'null' : typeof fields}`);
     }
+    checkKnownKeys('T5Config', fields as ConfigDict, [...Object.keys(DEFAULTS), 'num_decoder_layers', ...T5_OTHER_FIELDS]);
+    const mt = (fields as { model_type?: unknown }).model_type;
+    if (mt !== undefined && mt !== 't5') throw new ConfigError(`T5Config: config field 'model_type' must be "t5", got ${JSON.stringify(mt)}; load that folder with its own class or an Auto class`);
     const d = { ...DEFAULTS, ...stripUndefined(fields) } as T5ConfigDict;
     d.num_decoder_layers ??= d.num_layers;
     for (const k of INT_FIELDS) {
@@ -386,12 +394,14 @@ function checkIds(fn: string, name: string, ids: unknown, vocab: number): void {
     throw new NnError(`${fn}: ${name} must be an int32 tensor [batch, seq], got ${t && (t as Tensor).shape ? `${(t as Tensor).dtype} [${(t as Tensor).shape.join(', ')}]` : String(t)}`, 'ERR_ARGUMENT');
   }
   if (t.shape[1] === 0) throw new NnError(`${fn}: ${name} must have at least one position, got [${t.shape.join(', ')}] (vocab ${vocab})`, 'ERR_ARGUMENT');
+  checkTokenIds(fn, name, t, vocab);
 }
 
 function checkMask(fn: string, name: string, m: Tensor, shape: number[]): void {
   if (m.ndim !== 2 || m.shape[0] !== shape[0] || m.shape[1] !== shape[1]) {
     throw new NnError(`${fn}: ${name} must be [${shape.join(', ')}] (batch, all positions so far), got [${m.shape.join(', ')}]`, 'ERR_SHAPE');
   }
+  checkBinaryMask(fn, name, m);
 }
 
 // ---------------------------------------------------------------------------------------------
