@@ -5,10 +5,13 @@
 import { isFloat, type DType } from '@tessera/core';
 import { NnError } from '../errors.js';
 import { Module } from '../module.js';
-import { loadSafetensorsCheckpoint, saveShardedSafetensors } from '../safetensors/index.js';
+import { loadSafetensorsCheckpoint, saveSafetensorsFile } from '../safetensors/index.js';
+import {
+  DEFAULT_MAX_SHARD_SIZE, formatSafetensorsIndex, planShards, SAFETENSORS_INDEX_NAME, SAFETENSORS_WEIGHTS_NAME,
+} from '../safetensors/sharded.js';
 import { Checkpoint, Weights } from '../weights.js';
 import { fromConfigFile, parseConfigJson, type ConfigDict } from './config.js';
-import { exists, nodeFs, readText, writeFileAtomic } from './files.js';
+import { exists, nodeFs, readText } from './files.js';
 
 export interface FromPretrainedOptions {
   backend?: string;
@@ -59,25 +62,101 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   /** The HF class name written into config.json `architectures`. */
   abstract get className(): string;
 
-  /** Write config.json, model.safetensors (tied tensors once), generation_config.json, tokenizer files. */
+  /**
+   * Write config.json, model.safetensors (or shards + index; tied tensors once),
+   * generation_config.json and the tokenizer files, as one step: the arguments are checked first,
+   * every new file is written under a temporary name, and only when all are written are they renamed
+   * (weights first, config.json last). A failed or killed save leaves the previous model loadable;
+   * temporary files of an earlier killed save are removed.
+   */
   async savePretrained(dir: string, opts: SavePretrainedOptions = {}): Promise<void> {
     const where = `${this.className}.savePretrained`;
     if (typeof dir !== 'string' || !dir) throw new NnError(`${where}: dir must be a non-empty path, got ${String(dir)}`, 'ERR_ARGUMENT');
-    const { fs, path } = await nodeFs(where);
-    await fs.mkdir(dir, { recursive: true });
-    const floats = this.parameters().filter((t) => isFloat(t.dtype));
+    if (opts === null || typeof opts !== 'object') throw new NnError(`${where}: options must be an object { maxShardSize? }`, 'ERR_ARGUMENT');
+    for (const k of Object.keys(opts)) if (k !== 'maxShardSize') throw new NnError(`${where}: unknown option '${k}' (known: maxShardSize)`, 'ERR_ARGUMENT');
+    const tensors = this.stateDict();
+    const plan = planShards(tensors, opts.maxShardSize ?? DEFAULT_MAX_SHARD_SIZE); // a bad size fails before any write
+    const floats = Object.values(tensors).filter((t) => isFloat(t.dtype));
     const torchDtype = floats[0]?.dtype ?? 'float32'; // what the weights are, whatever the config was loaded with
     const config = { ...this.config.toDict(), architectures: [this.className], torch_dtype: torchDtype };
-    await writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`, where);
     const gen = this.config.generationConfig();
-    if (gen) await writeFileAtomic(path.join(dir, 'generation_config.json'), `${JSON.stringify(gen, null, 2)}\n`, where);
-    await saveShardedSafetensors(dir, this.stateDict(), { maxShardSize: opts.maxShardSize, metadata: { format: 'pt' } });
-    if (this.sourceDir && path.resolve(this.sourceDir) !== path.resolve(dir)) {
-      for (const f of TOKENIZER_FILES) {
-        const src = path.join(this.sourceDir, f);
-        if (await exists(src)) await writeFileAtomic(path.join(dir, f), await fs.readFile(src), where);
+    const { fs, path } = await nodeFs(where);
+    await prepareFolder(fs, dir, where);
+    const staged = new StagedFiles(fs, path, dir, where);
+    try {
+      for (const sh of plan.shards) {
+        await saveSafetensorsFile(staged.add(sh.file), Object.fromEntries(sh.names.map((n) => [n, tensors[n]!])), { format: 'pt' });
+      }
+      if (plan.index) await staged.write(SAFETENSORS_INDEX_NAME, formatSafetensorsIndex(plan.index));
+      if (gen) await staged.write('generation_config.json', `${JSON.stringify(gen, null, 2)}\n`);
+      if (this.sourceDir && path.resolve(this.sourceDir) !== path.resolve(dir)) {
+        for (const f of TOKENIZER_FILES) {
+          const src = path.join(this.sourceDir, f);
+          if (await exists(src)) await staged.write(f, await fs.readFile(src));
+        }
+      }
+      await staged.write('config.json', `${JSON.stringify(config, null, 2)}\n`);
+    } catch (e) {
+      await staged.discard();
+      throw e instanceof NnError || (e as { code?: unknown }).code?.toString().startsWith('ERR_') ? e : new NnError(`${where}: could not write into ${dir}: ${(e as Error).message}`, 'ERR_IO');
+    }
+    await staged.commit(); // in the order written: weights, index, generation config, tokenizer, config.json last
+    const keep = new Set(plan.shards.map((sh) => sh.file));
+    if (plan.index) keep.add(SAFETENSORS_INDEX_NAME);
+    for (const f of await fs.readdir(dir)) {
+      const staleWeights = !keep.has(f) && (SHARD_FILE.test(f) || f === SAFETENSORS_WEIGHTS_NAME || f === SAFETENSORS_INDEX_NAME);
+      if (staleWeights || STAGED_FILE.test(f)) await fs.rm(path.join(dir, f), { force: true });
+    }
+  }
+}
+
+const SHARD_FILE = /^model-\d{5}-of-\d{5}\.safetensors$/;
+/** Temporary names of staged files (and of writeFileAtomic's), removed by the next save when a save was killed. */
+const STAGED_FILE = /^\..+\.\d+\.[0-9a-z]+\.tmp$/;
+
+type Fs = Awaited<ReturnType<typeof nodeFs>>['fs'];
+type Path = Awaited<ReturnType<typeof nodeFs>>['path'];
+
+/** Create `dir`; a path that is a file is a typed error, not a raw EEXIST. */
+async function prepareFolder(fs: Fs, dir: string, where: string): Promise<void> {
+  const st = await fs.stat(dir).catch(() => null);
+  if (st && !st.isDirectory()) throw new NnError(`${where}: ${dir} is a file, not a folder; pass a folder path`, 'ERR_ARGUMENT');
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new NnError(`${where}: cannot create the folder ${dir}: ${(e as Error).message}`, 'ERR_IO');
+  }
+}
+
+/** Files written under temporary names in one folder, renamed together. */
+class StagedFiles {
+  private readonly files: [tmp: string, final: string][] = [];
+  private readonly stamp = `${process.pid}.${Date.now()}`;
+  constructor(private readonly fs: Fs, private readonly path: Path, private readonly dir: string, private readonly where: string) {}
+
+  /** The temporary path for `name` (the caller writes it). */
+  add(name: string): string {
+    const tmp = this.path.join(this.dir, `.${name}.${this.stamp}.tmp`);
+    this.files.push([tmp, this.path.join(this.dir, name)]);
+    return tmp;
+  }
+
+  async write(name: string, data: string | Uint8Array): Promise<void> {
+    await this.fs.writeFile(this.add(name), data);
+  }
+
+  async commit(): Promise<void> {
+    for (const [tmp, final] of this.files) {
+      try {
+        await this.fs.rename(tmp, final);
+      } catch (e) {
+        throw new NnError(`${this.where}: could not move ${tmp} to ${final}: ${(e as Error).message}`, 'ERR_IO');
       }
     }
+  }
+
+  async discard(): Promise<void> {
+    for (const [tmp] of this.files) await this.fs.rm(tmp, { force: true }).catch(() => undefined);
   }
 }
 
