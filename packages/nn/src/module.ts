@@ -117,16 +117,19 @@ export class Module {
   /**
    * Copy tensors by name into this module's own tensors, in place (as torch's load_state_dict), on
    * their backend and dtype: parameters keep their identity, so an optimizer holding them keeps
-   * working. Mis-shaped keys are always an error; with `strict` (default) missing and unexpected
-   * keys are too.
+   * working. Mis-shaped keys are an error, or with `ignoreMismatchedSizes` skipped (the module keeps its
+   * own tensor; listed in `mismatchedKeys`); with `strict` (default) missing and unexpected keys are too.
    */
-  loadStateDict(sd: Record<string, Tensor>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+  loadStateDict(
+    sd: Record<string, Tensor>, opts: { strict?: boolean; ignoreMismatchedSizes?: boolean } = {},
+  ): { missingKeys: string[]; unexpectedKeys: string[]; mismatchedKeys: string[] } {
     const strict = opts.strict ?? true;
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !(k in sd));
     const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
-    const misShaped = Object.keys(sd).filter((k) => k in own && own[k]!.shape.join() !== sd[k]!.shape.join())
-      .map((k) => `${k} (given [${sd[k]!.shape.join(', ')}], model [${own[k]!.shape.join(', ')}])`);
+    const mismatchedKeys = Object.keys(sd).filter((k) => k in own && own[k]!.shape.join() !== sd[k]!.shape.join());
+    const misShaped = opts.ignoreMismatchedSizes ? [] : mismatchedKeys
+      .map((k) => `${k} (given [${sd[k]!.shape.join(', ')}], model [${own[k]!.shape.join(', ')}]; ignoreMismatchedSizes: true skips it)`);
     if (misShaped.length || (strict && (missingKeys.length || unexpectedKeys.length))) {
       throw new StateDictError(`loadStateDict: ${[
         missingKeys.length ? `missing keys: ${missingKeys.join(', ')}` : '',
@@ -137,7 +140,7 @@ export class Module {
     noGrad(() => {
       for (const [name, t] of Object.entries(own)) {
         const src = sd[name];
-        if (!src) continue;
+        if (!src || mismatchedKeys.includes(name)) continue;
         tidy(() => {
           const moved = src.backend === t.backend ? src : src.to(t.backend);
           const typed = moved.dtype === t.dtype ? moved : cast(moved, t.dtype);
@@ -145,7 +148,7 @@ export class Module {
         });
       }
     });
-    return { missingKeys, unexpectedKeys };
+    return { missingKeys, unexpectedKeys, mismatchedKeys };
   }
 
   /** Move every parameter and buffer to a backend, or cast float ones to a float dtype. */

@@ -30,14 +30,21 @@ export class Checkpoint {
     return Object.keys(this.tensors).filter((k) => !this.used.has(k) && !ignore.some((r) => r.test(k)));
   }
 
-  /** Throw one error listing every problem (strict), or only mis-shaped keys (not strict). */
-  check(where: string, strict: boolean, ignore: readonly RegExp[] = []): { missingKeys: string[]; unexpectedKeys: string[] } {
+  /**
+   * Throw one error listing every problem (strict), or only mis-shaped keys (not strict); with
+   * `ignoreMismatched`, mis-shaped keys keep their fresh initialisation and are named in a warning.
+   */
+  check(where: string, strict: boolean, ignore: readonly RegExp[] = [], ignoreMismatched = false): { missingKeys: string[]; unexpectedKeys: string[] } {
     const unexpectedKeys = this.unexpected(ignore);
-    if (this.misShaped.length || (strict && (this.missing.length || unexpectedKeys.length))) {
+    if (ignoreMismatched && this.misShaped.length) {
+      console.warn(`${where}: newly initialised because the checkpoint's shapes differ (ignoreMismatchedSizes): ${this.misShaped.join(', ')}; train them before use`);
+    }
+    const misShaped = ignoreMismatched ? [] : this.misShaped;
+    if (misShaped.length || (strict && (this.missing.length || unexpectedKeys.length))) {
       throw new StateDictError(`${where}: the checkpoint does not fit the model: ${[
         this.missing.length ? `missing keys: ${this.missing.join(', ')}` : '',
         unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : '',
-        this.misShaped.length ? `mis-shaped keys: ${this.misShaped.join(', ')}` : '',
+        misShaped.length ? `mis-shaped keys: ${misShaped.join(', ')} (ignoreMismatchedSizes: true keeps fresh weights for them)` : '',
       ].filter(Boolean).join('; ')}`);
     }
     return { missingKeys: [...this.missing], unexpectedKeys };

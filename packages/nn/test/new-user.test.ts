@@ -108,3 +108,39 @@ describe('modules', () => {
     back.dispose();
   });
 });
+
+describe('ignoreMismatchedSizes (a 2-label classifier checkpoint into a 3-label head)', () => {
+  it('fromPretrained keeps fresh weights for mis-shaped keys, loads the rest, and errs without the flag', async () => {
+    const { BertForSequenceClassification } = await import('../src/index.js');
+    const two = new BertForSequenceClassification(tinyBert({ num_labels: 2 }));
+    const dir = join(tmp, 'two-labels');
+    await two.savePretrained(dir);
+    await expect(BertForSequenceClassification.fromPretrained(dir, { config: { num_labels: 3 } }))
+      .rejects.toMatchObject(typed('ERR_STATE_DICT', /mis-shaped keys: classifier\.weight .*ignoreMismatchedSizes/));
+    const three = await BertForSequenceClassification.fromPretrained(dir, { config: { num_labels: 3 }, ignoreMismatchedSizes: true });
+    expect(three.config.numLabels).toBe(3);
+    const [a, b] = [two.stateDict(), three.stateDict()];
+    expect(b['classifier.weight']!.shape).toEqual([3, 8]);
+    expect(Array.from(b['bert.embeddings.word_embeddings.weight']!.dataSync())).toEqual(Array.from(a['bert.embeddings.word_embeddings.weight']!.dataSync()));
+    const again = new BertForSequenceClassification(tinyBert({ num_labels: 3 }));
+    expect(() => again.loadStateDict(a)).toThrow(typed('ERR_STATE_DICT', /mis-shaped keys: classifier\.weight/));
+    const r = again.loadStateDict(a, { ignoreMismatchedSizes: true });
+    expect(r.mismatchedKeys.sort()).toEqual(['classifier.bias', 'classifier.weight']);
+    expect(Array.from(again.stateDict()['bert.pooler.dense.weight']!.dataSync())).toEqual(Array.from(a['bert.pooler.dense.weight']!.dataSync()));
+    for (const m of [two, three, again]) m.dispose();
+  });
+});
+
+it('a head resized through config: { num_labels } saves and reloads with its new size', async () => {
+  const { BertForSequenceClassification } = await import('../src/index.js');
+  const dir2 = join(tmp, 'two-labels-b');
+  const two = new BertForSequenceClassification(tinyBert({ num_labels: 2 }));
+  await two.savePretrained(dir2);
+  const three = await BertForSequenceClassification.fromPretrained(dir2, { config: { num_labels: 3 }, ignoreMismatchedSizes: true });
+  const dir3 = join(tmp, 'three-labels');
+  await three.savePretrained(dir3);
+  const back = await BertForSequenceClassification.fromPretrained(dir3);
+  expect(back.config.numLabels).toBe(3);
+  expect(Object.keys(JSON.parse(readFileSync(join(dir3, 'config.json'), 'utf8')).id2label)).toHaveLength(3);
+  for (const m of [two, three, back]) m.dispose();
+});

@@ -17,8 +17,16 @@ export interface FromPretrainedOptions {
   backend?: string;
   /** float parameters in this dtype (default: as stored). */
   dtype?: DType;
-  /** Default true: missing or unexpected checkpoint keys are an error (mis-shaped ones always are). */
+  /** Default true: missing or unexpected checkpoint keys are an error. */
   strict?: boolean;
+  /**
+   * HF's ignore_mismatched_sizes: a checkpoint tensor whose shape differs from the model's (a 2-label
+   * head loaded into a 3-label model) is skipped and the model's freshly initialised one kept, with a
+   * warning naming it; default false: mis-shaped keys are an error.
+   */
+  ignoreMismatchedSizes?: boolean;
+  /** config.json fields to override (HF's from_pretrained keyword arguments), e.g. `{ num_labels: 3 }`. */
+  config?: ConfigDict;
 }
 
 export interface SavePretrainedOptions {
@@ -37,7 +45,7 @@ export interface PretrainedConfig {
 /** Files copied next to the weights when present (the tokenizer of the checkpoint). */
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.json', 'merges.txt', 'vocab.txt', 'spiece.model', 'tokenizer.model'];
 
-const fromPretrainedKeys = new Set(['backend', 'dtype', 'strict']);
+const fromPretrainedKeys = new Set(['backend', 'dtype', 'strict', 'ignoreMismatchedSizes', 'config']);
 
 export interface LoadSpec<C, M> {
   where: string;
@@ -169,14 +177,17 @@ export async function loadPretrained<C, M extends PreTrainedModel>(dir: string, 
   }
   const { path } = await nodeFs(spec.where);
   const file = path.join(dir, 'config.json');
-  const dict = parseConfigJson(await readText(file, spec.where), file);
+  if (opts.config !== undefined && (opts.config === null || typeof opts.config !== 'object' || Array.isArray(opts.config))) {
+    throw new NnError(`${spec.where}: option 'config' must be an object of config.json fields to override`, 'ERR_ARGUMENT');
+  }
+  const dict = { ...parseConfigJson(await readText(file, spec.where), file), ...opts.config };
   const config = fromConfigFile(() => spec.readConfig(dict));
   const { tensors } = await loadSafetensorsCheckpoint(dir, { backend: opts.backend, dtype: opts.dtype });
   const ck = new Checkpoint(tensors, spec.basePrefix ?? '');
   let model: M | undefined;
   try {
     model = spec.build(config, new Weights(ck, { backend: opts.backend, dtype: opts.dtype }));
-    ck.check(spec.where, opts.strict ?? true, spec.ignoreUnexpected);
+    ck.check(spec.where, opts.strict ?? true, spec.ignoreUnexpected, opts.ignoreMismatchedSizes ?? false);
   } catch (e) {
     if (model) model.dispose();
     else for (const t of Object.values(tensors)) t.dispose(); // a partial build holds only these

@@ -75,7 +75,8 @@ export class BertConfig implements PretrainedConfig {
     if (id2label !== undefined && (typeof id2label !== 'object' || id2label === null || Array.isArray(id2label) || !Object.keys(id2label).length)) {
       throw new ConfigError(`BertConfig: config field 'id2label' must be a non-empty object of id -> label, got ${JSON.stringify(id2label)}`);
     }
-    this.numLabels = id2label ? Object.keys(id2label).length : r.int('num_labels', 2);
+    // An explicit num_labels wins over a saved id2label of another size (HF: from_pretrained(num_labels=3)).
+    this.numLabels = dict.num_labels !== undefined || !id2label ? r.int('num_labels', 2) : Object.keys(id2label).length;
     const pt = dict.problem_type ?? null;
     if (pt !== null && pt !== 'regression' && pt !== 'single_label_classification') {
       throw new ConfigError(`BertConfig: problem_type ${JSON.stringify(pt)} is not supported (use "single_label_classification", "regression" or null)`);
@@ -89,6 +90,8 @@ export class BertConfig implements PretrainedConfig {
 
   toDict(): ConfigDict {
     const labels = Object.fromEntries(Array.from({ length: this.numLabels }, (_, i) => [String(i), `LABEL_${i}`]));
+    // the saved names, unless num_labels was overridden to another count
+    const savedLabels = !!this.dict.id2label && Object.keys(this.dict.id2label as object).length === this.numLabels;
     const { num_labels: _drop, ...rest } = this.dict;
     return {
       ...rest,
@@ -97,10 +100,10 @@ export class BertConfig implements PretrainedConfig {
       hidden_act: this.hiddenAct,
       hidden_dropout_prob: this.hiddenDropoutProb,
       hidden_size: this.hiddenSize,
-      id2label: this.dict.id2label ?? labels,
+      id2label: savedLabels ? this.dict.id2label : labels,
       initializer_range: this.initializerRange,
       intermediate_size: this.intermediateSize,
-      label2id: this.dict.label2id ?? Object.fromEntries(Object.entries(labels).map(([k, v]) => [v, Number(k)])),
+      label2id: savedLabels && this.dict.label2id ? this.dict.label2id : Object.fromEntries(Object.entries(labels).map(([k, v]) => [v, Number(k)])),
       layer_norm_eps: this.layerNormEps,
       max_position_embeddings: this.maxPositionEmbeddings,
       model_type: 'bert',
