@@ -23,7 +23,12 @@ export const workersSpinning = (now: number, lastEnd: number): boolean => now - 
 function startWorker(data: Record<string, unknown>): WorkerHandle {
   const wt = nodeBuiltin<{ Worker: new (src: string, o: object) => WorkerHandle & { unref(): void } }>('node:worker_threads');
   if (wt) {
-    const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: data });
+    // The worker source is CommonJS: a parent started as `node --input-type=module -e ...` must not
+    // pass that flag on, or the worker evaluates as ESM and fails on `require`. The worker needs none
+    // of the parent's flags then (an explicit list is validated: V8 flags such as --expose-gc are refused).
+    const parentArgv = (globalThis as { process?: { execArgv?: string[] } }).process?.execArgv ?? [];
+    const inputType = parentArgv.some((a) => a.startsWith('--input-type'));
+    const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: data, ...(inputType ? { execArgv: [] } : {}) });
     w.unref(); // never keeps Node alive
     return w;
   }
