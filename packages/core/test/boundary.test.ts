@@ -114,3 +114,25 @@ describe('using', () => {
     expect(isTensor(seen)).toBe(true);
   });
 });
+
+describe('fromByteChunks', () => {
+  it.each(['cpu', 'wasm'])('builds a tensor from pieces written at offsets, refuses bad pieces, frees on error (%s)', async (backend) => {
+    await setBackend(backend);
+    const { fromByteChunks, tensor: make } = await import('@tessera/core');
+    const values = new Float32Array([1.5, -2, 3.25, 4]);
+    const bytes = new Uint8Array(values.buffer);
+    const t = await fromByteChunks([2, 2], 'float32', (write) => { write(bytes.subarray(8), 8); write(bytes.subarray(0, 8), 0); });
+    expect(Array.from(t.dataSync())).toEqual([1.5, -2, 3.25, 4]);
+    t.dispose();
+    const h = await fromByteChunks([2], 'float16', (write) => write(new Uint8Array(make([0.5, 2], { dtype: 'float16' }).dataSync().buffer), 0));
+    expect(Array.from(h.numbersSync())).toEqual([0.5, 2]);
+    h.dispose();
+    const before = live();
+    await expect(fromByteChunks([2], 'float32', (write) => write(new Uint8Array(4), 6))).rejects.toThrow(typed('ERR_ARGUMENT', /^fromByteChunks: write\(\) of 4 bytes at 6 is outside the tensor's 8 bytes/));
+    await expect(fromByteChunks([2], 'float32', () => { throw new Error('disk gone'); })).rejects.toThrow(/disk gone/);
+    let late: ((b: Uint8Array, o: number) => void) | undefined;
+    (await fromByteChunks([1], 'float32', (write) => { late = write; })).dispose();
+    expect(() => late!(new Uint8Array(4), 0)).toThrow(typed('ERR_ARGUMENT', /after fill returned/));
+    expect(live()).toBe(before);
+  });
+});

@@ -131,8 +131,18 @@ function settle(scope: Set<Tensor>, out: unknown): void {
   }
 }
 
+/** Errors raised by user code an op called (a loader's callback): they pass through unchanged. */
+const userErrors = new WeakSet<object>();
+
+/** Mark `e`, thrown by a callback the user gave an op, to pass through the boundary as it is. */
+export function fromUserCode(e: unknown): unknown {
+  if (typeof e === 'object' && e !== null) userErrors.add(e);
+  return e;
+}
+
 /** The error as the user's call reports it: typed, under the name the user called. */
 export function relabel(name: string, e: unknown): unknown {
+  if (typeof e === 'object' && e !== null && userErrors.has(e)) return e;
   if (e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && isTesseraError(e)) {
     const m = /^([A-Za-z_$][\w$.#]*)(?:\([^)]*\))?: /.exec(e.message);
     if (m && m[1] !== name) {

@@ -1,9 +1,9 @@
 import type { Backend, RandomDist } from '../backend.js';
-import { assertDType, fromNumbers, isFloat, type DType, type StorageArray } from '../dtype.js';
-import { backendSync, checkAllocation, dispatch, emptyTensor, getBackend, sharedGenerator, op } from '../engine.js';
+import { assertDType, BYTES_PER_ELEMENT, fromNumbers, isFloat, type DType, type StorageArray } from '../dtype.js';
+import { backendSync, checkAllocation, dispatch, emptyTensor, fromUserCode, getBackend, sharedGenerator, op } from '../engine.js';
 import { describe } from '../format.js';
 import { checkOptions } from '../validate.js';
-import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
+import { ArgumentError, DTypeError, ShapeError, TesseraError } from '../errors.js';
 import { checkShape, fmt, numel } from '../layout.js';
 import { Tensor } from '../tensor.js';
 
@@ -63,6 +63,42 @@ function inferNested(data: NestedData, where: string): { shape: number[]; flat: 
   walk(data, 0);
   return { shape, flat };
 }
+
+/** Writes one piece of a tensor's raw bytes (in its dtype's storage encoding) at `byteOffset`. */
+export type ByteWriter = (bytes: Uint8Array, byteOffset: number) => void;
+
+/**
+ * A tensor whose raw bytes arrive in pieces (a file read in chunks): `fill(write)` hands each piece
+ * to `write(bytes, byteOffset)`, which copies it straight into the tensor's storage, so no host
+ * buffer of the whole tensor is ever needed. Bytes are in `dtype`'s storage encoding (float16 /
+ * bfloat16 as their 16-bit patterns); a part never written is undefined, as torch.empty.
+ */
+export const fromByteChunks = op('fromByteChunks', 'shape:shape, dtype:dtype, fill:function, options?:opts(backend)', async function fromByteChunks(
+  shape: readonly number[], dtype: DType, fill: (write: ByteWriter) => Promise<void> | void, opts: { backend?: string } = {},
+): Promise<Tensor> {
+  const s = checkShape(shape, 'fromByteChunks');
+  const total = checkAllocation('fromByteChunks', s, dtype) * BYTES_PER_ELEMENT[dtype];
+  const b = resolveBackend(opts.backend);
+  const t = emptyTensor(b, s, dtype, 'fromByteChunks');
+  let filling = true;
+  const write: ByteWriter = (bytes, byteOffset) => {
+    if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`fromByteChunks: write() takes a Uint8Array, got ${describe(bytes)}`);
+    if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset + bytes.length > total) {
+      throw new ArgumentError(`fromByteChunks: write() of ${bytes.length} bytes at ${describe(byteOffset)} is outside the tensor's ${total} bytes`);
+    }
+    if (!filling) throw new ArgumentError('fromByteChunks: write() after fill returned; write every piece inside fill');
+    b.storage.write(t.storage.id, bytes, byteOffset);
+  };
+  try {
+    await fill(write);
+  } catch (e) {
+    t.dispose();
+    throw e instanceof TesseraError ? e : fromUserCode(e);
+  } finally {
+    filling = false;
+  }
+  return t;
+}, 'async');
 
 function typedDType(a: ArrayLike<number>): DType {
   if (a instanceof Int32Array) return 'int32';

@@ -66,6 +66,7 @@ export const FUNCTIONS: Record<string, Args> = {
   getRngState: () => [], setRngState: () => [{ seed: 1, offset: 0 }],
   fromStorage: () => [new Float32Array(2), [2], 'float32', backend()], resolveBackend: () => [undefined],
   randomRaw: () => [[2], 'uniform', backend()], nextRandomKey: () => [3],
+  fromByteChunks: () => [[2], 'float32', (write: (b: Uint8Array, o: number) => void) => { write(new Uint8Array(4), 0); write(new Uint8Array(4), 4); }],
   // engine, autograd
   registerBackend: () => ['fuzz-never-started', () => { throw new Error('not a backend'); }, -100],
   setBackend: () => [backend().name], getBackend: () => [], listBackends: () => [], initBackend: () => [backend().name],

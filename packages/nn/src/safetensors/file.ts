@@ -1,4 +1,7 @@
-import type { Tensor } from '@tessera/core';
+import {
+  BYTES_PER_ELEMENT, fromByteChunks, fromNumbers, isFloat, storageView, toNumbers, type DType, type Tensor,
+} from '@tessera/core';
+import { ST_TO_CORE } from './dtypes.js';
 import { checkReadOptions, decodeTensor, type ReadOptions } from './decode.js';
 import { SafetensorsError } from './errors.js';
 import { atomicWrite, fileError, nodeFs, writeAll } from './fs.js';
@@ -60,9 +63,17 @@ export async function readSafetensorsHeader(file: string, opts: HeaderOptions = 
   return withFile(file, where, (fh) => readHeaderFrom(fh, where, opts));
 }
 
+/** Bytes read from the file per piece: the loader's only buffer (not the largest tensor's size). */
+const CHUNK_BYTES = 8 * 2 ** 20;
+
+/** File dtypes whose bytes are the core dtype's storage as they are. */
+const AS_STORED = new Set(['F32', 'F16', 'BF16', 'I32', 'I8', 'U8']);
+
 /**
- * Loads a file one tensor at a time through one reusable buffer the size of the largest tensor,
- * so the peak is the tensors themselves plus that buffer, never the whole file on top.
+ * Loads a file one tensor at a time, each read in pieces of at most 8 MiB straight into the
+ * tensor's storage (a float cast, to `opts.dtype`, converts piece by piece on the way), so the peak
+ * is the tensors themselves plus one 8 MiB buffer. Dtypes that need decoding (F64, FP8, the wide
+ * integers, BOOL) are read whole, one tensor at a time.
  */
 export async function loadSafetensorsFile(file: string, opts: ReadOptions = {}): Promise<SafetensorsContent> {
   const where = `loadSafetensorsFile(${JSON.stringify(file)})`;
@@ -70,21 +81,31 @@ export async function loadSafetensorsFile(file: string, opts: ReadOptions = {}):
   checkReadOptions(opts, where);
   return withFile(file, where, async (fh) => {
     const h = await readHeaderFrom(fh, where, opts);
-    let largest = 0;
-    for (const n of h.names) {
-      const [b, e] = h.tensors[n]!.dataOffsets;
-      largest = Math.max(largest, e - b);
-    }
-    const scratch = new Uint8Array(largest);
+    const scratch = new Uint8Array(CHUNK_BYTES);
     const done: [string, Tensor][] = [];
     try {
       for (const name of h.names) {
         const info = h.tensors[name]!;
         const [b, e] = info.dataOffsets;
-        const bytes = scratch.subarray(0, e - b);
-        await readExactly(fh, bytes, h.dataStart + b, where);
-        // Backends copy on write, so the scratch buffer can be reused for the next tensor.
-        done.push([name, decodeTensor(name, info, bytes, opts, where)]);
+        const stored = ST_TO_CORE[info.dtype];
+        const target = opts.dtype !== undefined && isFloat(stored) ? opts.dtype : stored;
+        if (!AS_STORED.has(info.dtype)) {
+          const bytes = new Uint8Array(e - b);
+          await readExactly(fh, bytes, h.dataStart + b, where);
+          done.push([name, decodeTensor(name, info, bytes, opts, where)]);
+          continue;
+        }
+        const inSize = BYTES_PER_ELEMENT[stored], outSize = BYTES_PER_ELEMENT[target];
+        const step = Math.floor(CHUNK_BYTES / inSize) * inSize;
+        const t = await fromByteChunks(info.shape, target, async (write) => {
+          for (let at = 0; at < e - b; at += step) {
+            const piece = scratch.subarray(0, Math.min(step, e - b - at));
+            await readExactly(fh, piece, h.dataStart + b + at, where);
+            const out = target === stored ? piece : convertFloats(piece, stored, target);
+            write(out, (at / inSize) * outSize); // backends copy on write: the scratch is reused
+          }
+        }, { backend: opts.backend });
+        done.push([name, t]);
       }
     } catch (err) {
       for (const [, t] of done) t.dispose();
@@ -92,6 +113,13 @@ export async function loadSafetensorsFile(file: string, opts: ReadOptions = {}):
     }
     return { tensors: Object.fromEntries(done), metadata: h.metadata };
   });
+}
+
+/** Raw float storage of one dtype as another's (round to nearest even, as core's cast). */
+function convertFloats(bytes: Uint8Array, from: DType, to: DType): Uint8Array {
+  const values = toNumbers(from, storageView(from, bytes.slice()));
+  const out = fromNumbers(to, values);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /**
