@@ -62,13 +62,14 @@ const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
 const ModelProto = root.lookupType('onnx.ModelProto');
 const AttrType = root.lookupEnum('onnx.AttributeProto.AttributeType').values;
 const FLOAT = 1; // TensorProto.DataType.FLOAT
+const INT64 = 7; // TensorProto.DataType.INT64
 export const IR_VERSION = 9; // ONNX 1.15, the IR that goes with opset 20
 export const OPSET = 20;
 
-function valueInfo(name, shape) {
+function valueInfo(name, shape, type = 'float32') {
   return {
     name,
-    type: { tensor_type: { elem_type: FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } },
+    type: { tensor_type: { elem_type: type === 'int64' ? INT64 : FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } },
   };
 }
 
@@ -76,13 +77,15 @@ function attribute(name, value) {
   if (typeof value === 'string') return { name, type: AttrType.STRING, s: new TextEncoder().encode(value) };
   if (Number.isInteger(value)) return { name, type: AttrType.INT, i: value };
   if (typeof value === 'number') return { name, type: AttrType.FLOAT, f: value };
+  if (Array.isArray(value)) return { name, type: AttrType.INTS, ints: value };
   throw new Error(`onnx attribute ${name}: unsupported value ${value}`);
 }
 
 /**
- * @param {{name: string, inputs: {name: string, shape: number[]}[], outputs: {name: string, shape: number[]}[],
+ * @param {{name: string, inputs: {name: string, shape: number[], type?: 'float32' | 'int64'}[],
+ *          outputs: {name: string, shape: number[], type?: 'float32' | 'int64'}[],
  *          nodes: {op: string, inputs: string[], outputs: string[], attrs?: object}[],
- *          initializers?: {name: string, shape: number[], data: Float32Array}[], opset?: number}} g
+ *          initializers?: {name: string, shape: number[], data: Float32Array | BigInt64Array}[], opset?: number}} g
  * @returns {Uint8Array} serialized ModelProto
  */
 export function buildModel(g) {
@@ -102,11 +105,11 @@ export function buildModel(g) {
       initializer: (g.initializers ?? []).map((t) => ({
         name: t.name,
         dims: t.shape,
-        data_type: FLOAT,
+        data_type: t.data instanceof BigInt64Array ? INT64 : FLOAT,
         raw_data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
       })),
-      input: g.inputs.map((v) => valueInfo(v.name, v.shape)),
-      output: g.outputs.map((v) => valueInfo(v.name, v.shape)),
+      input: g.inputs.map((v) => valueInfo(v.name, v.shape, v.type)),
+      output: g.outputs.map((v) => valueInfo(v.name, v.shape, v.type)),
     },
   };
   const err = ModelProto.verify(model);

@@ -130,6 +130,48 @@ async function decodeStep(T, backend, opts, { model: shape, ctx, cache }, { ids 
   };
 }
 
+/**
+ * The transformer suite's GPT-2 (lib/gpt2.mjs weights, loaded through nn's Weights under HF's
+ * names): `prefill` runs every token and reads the last position's logits; `decode` has the prompt
+ * (all but the last token) in a KV cache and runs one step (the cache is rewound before each run).
+ */
+async function gpt2Inference(T, backend, opts, kind, { model: shape, batch: B, tokens }, { weights, ids }) {
+  await T.setBackend(backend);
+  const { GPT2Config, GPT2LMHeadModel, Weights, Checkpoint } = await import('@tessera/nn');
+  const { MODELS } = await import('../suites/transformer.mjs');
+  const { gpt2Shapes } = await import('./gpt2.mjs');
+  const m = MODELS[shape];
+  const tensors = Object.fromEntries(gpt2Shapes(m).map(([name, s]) => [name, T.tensor(weights[name], { shape: s, ...opts })]));
+  const model = new GPT2LMHeadModel(new GPT2Config({
+    vocab_size: m.vocab, n_positions: m.positions, n_embd: m.dim, n_layer: m.layers, n_head: m.heads,
+    resid_pdrop: 0, embd_pdrop: 0, attn_pdrop: 0,
+  }), new Weights(new Checkpoint(tensors, 'transformer'), opts)).eval();
+  const rows = (cols) => T.tensor(ids.map((r) => r.slice(cols[0], cols[1])), { dtype: 'int32', ...opts });
+  const wte = model.transformer.wte.weight;
+  const lastLogits = (inputs) => T.noGrad(() => T.tidy(() => {
+    const h = model.transformer.forward(inputs).lastHiddenState;
+    const n = h.shape[1];
+    return T.keep(T.matmul(h.slice(1, n - 1, n).reshape([B, m.dim]), wte.T));
+  }));
+  let kv = null, input;
+  if (kind === 'decode') {
+    kv = model.newCache({ batchSize: B, maxLength: tokens });
+    T.noGrad(() => T.tidy(() => { model.transformer.forward({ inputIds: rows([0, tokens - 1]), cache: kv }); }));
+    input = rows([tokens - 1, tokens]);
+  } else input = rows([0, tokens]);
+  return {
+    async run() {
+      if (T.getBackend().name !== backend) await T.setBackend(backend);
+      if (kv) kv.length = tokens - 1;
+      const logits = lastLogits({ inputIds: input, ...(kv ? { cache: kv } : {}) });
+      const out = await logits.data();
+      logits.dispose();
+      return out;
+    },
+    dispose() { model.dispose(); kv?.dispose(); input.dispose(); },
+  };
+}
+
 function tesseraAdapter(T, backend, version) {
   const opts = { backend };
   // Each runner computes, reads back with `await t.data()`, and frees what it made. Ops follow their
@@ -246,6 +288,8 @@ function tesseraAdapter(T, backend, version) {
         };
       },
       async decodeCache(p, inputs) { return decodeStep(T, backend, opts, { ...p, cache: true }, inputs); },
+      async prefill(p, inputs) { return gpt2Inference(T, backend, opts, 'prefill', p, inputs); },
+      async decode(p, inputs) { return gpt2Inference(T, backend, opts, 'decode', p, inputs); },
       async decodeNoCache(p, inputs) { return decodeStep(T, backend, opts, { ...p, cache: false }, inputs); },
     },
     async teardown() {},
