@@ -3,7 +3,7 @@
  * `weights.pp('attn').get('c_attn.weight', shape, init)`, so weight paths are the checkpoint's keys.
  * From a checkpoint the tensor is taken (no copy; shape checked); without one, `init` makes it.
  */
-import { cast, isFloat, noGrad, tidy, type DType, type Tensor } from '@tessera/core';
+import { cast, isFloat, manualSeed, noGrad, tidy, type DType, type Tensor } from '@tessera/core';
 import { StateDictError } from './errors.js';
 import type { Init } from './init.js';
 
@@ -60,6 +60,16 @@ export interface WeightsOptions {
   backend?: string;
   /** float parameters are cast to it (integer buffers keep theirs). */
   dtype?: DType;
+  /** Seed the global generator (manualSeed) before a random initialisation, for a reproducible model. */
+  seed?: number;
+}
+
+/** The second argument every model constructor takes: a checkpoint's Weights, or options for a fresh init. */
+export function weightsFor(w: Weights | WeightsOptions = {}): Weights {
+  if (w instanceof Weights) return w;
+  if (w === null || typeof w !== 'object') throw new StateDictError(`a model's second argument must be a Weights or { backend?, dtype?, seed? }, got ${w === null ? 'null' : typeof w}`);
+  if (w.seed !== undefined) manualSeed(w.seed);
+  return new Weights(null, w);
 }
 
 export class Weights {

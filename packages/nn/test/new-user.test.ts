@@ -144,3 +144,41 @@ it('a head resized through config: { num_labels } saves and reloads with its new
   expect(Object.keys(JSON.parse(readFileSync(join(dir3, 'config.json'), 'utf8')).id2label)).toHaveLength(3);
   for (const m of [two, three, back]) m.dispose();
 });
+
+describe('one fromPretrained and one constructor convention for every family', () => {
+  const families = async () => {
+    const nn = await import('../src/index.js');
+    return [
+      ['gpt2', nn.GPT2Model], ['gpt2', nn.GPT2LMHeadModel], ['llama', nn.LlamaModel], ['llama', nn.LlamaForCausalLM],
+      ['bert', nn.BertModel], ['bert', nn.BertForSequenceClassification], ['t5', nn.T5Model], ['t5', nn.T5ForConditionalGeneration],
+    ] as [string, typeof nn.GPT2Model][];
+  };
+
+  it('the shared fromPretrained returns eval mode and refuses another family\'s folder by model_type', async () => {
+    const { PreTrainedModel } = await import('../src/index.js');
+    for (const [family, Cls] of await families()) {
+      expect(Cls.fromPretrained, Cls.name).toBe(PreTrainedModel.fromPretrained);
+      const m = await Cls.fromPretrained(fixturePath(family));
+      expect(m.namedModules().every(([, mod]) => !mod.training), `${Cls.name} in eval mode`).toBe(true);
+      m.dispose();
+      const other = family === 'gpt2' ? 'llama' : 'gpt2';
+      await expect(Cls.fromPretrained(fixturePath(other)), `${Cls.name} on a ${other} folder`).rejects.toMatchObject(typed('ERR_CONFIG', /model_type/));
+    }
+  });
+
+  it('new Family(configDict, { seed }) builds the same weights twice', async () => {
+    const dicts: Record<string, Record<string, unknown>> = {
+      gpt2: { vocab_size: 30, n_positions: 16, n_embd: 8, n_layer: 1, n_head: 2 },
+      llama: { vocab_size: 30, hidden_size: 8, intermediate_size: 12, num_hidden_layers: 1, num_attention_heads: 2 },
+      bert: tinyBert(),
+      t5: { vocab_size: 20, d_model: 8, d_kv: 4, d_ff: 12, num_layers: 1, num_heads: 2, relative_attention_num_buckets: 8, relative_attention_max_distance: 16 },
+    };
+    for (const [family, Cls] of await families()) {
+      const [a, b] = [new Cls(dicts[family]!, { seed: 5 }), new Cls(dicts[family]!, { seed: 5 })];
+      const [sa, sb] = [a.stateDict(), b.stateDict()];
+      for (const k of Object.keys(sa)) expect(Array.from(sb[k]!.dataSync()), `${Cls.name} ${k}`).toEqual(Array.from(sa[k]!.dataSync()));
+      a.dispose();
+      b.dispose();
+    }
+  });
+});

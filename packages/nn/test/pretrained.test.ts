@@ -18,7 +18,7 @@ const headerNames = async (file: string) => Object.keys((await readSafetensorsHe
 describe.each([
   ['gpt2', GPT2LMHeadModel],
   ['llama', LlamaForCausalLM],
-] as const)('%s savePretrained / fromPretrained', (name, Cls) => {
+] as [string, typeof GPT2LMHeadModel][])('%s savePretrained / fromPretrained', (name, Cls) => {
   it('round trips bit-exactly with the fixture\'s tensor names and HF files', async () => {
     const src = fixturePath(name);
     const a = await Cls.fromPretrained(src);

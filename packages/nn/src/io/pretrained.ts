@@ -57,8 +57,36 @@ export interface LoadSpec<C, M> {
   ignoreUnexpected?: readonly RegExp[];
 }
 
+/** What a model class declares for the shared `fromPretrained` (HF: config_class, base_model_prefix...). */
+export interface PretrainedClass<M> {
+  new (config: never, weights: Weights): M;
+  readonly name: string;
+  /** Builds the family's config from config.json's dict (checks model_type). */
+  readonly configFromDict: (dict: ConfigDict) => PretrainedConfig;
+  readonly basePrefix: string;
+  /** Checkpoint keys expected to go unused (HF's _keys_to_ignore_on_load_unexpected, tied copies). */
+  readonly ignoreOnLoad: readonly RegExp[];
+}
+
 /** Base of every family's model classes. */
 export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedConfig> extends Module {
+  static readonly configFromDict: ((dict: ConfigDict) => PretrainedConfig) | undefined = undefined;
+  static readonly basePrefix: string = '';
+  static readonly ignoreOnLoad: readonly RegExp[] = [];
+
+  /**
+   * A model from a Hugging Face folder (config.json + model.safetensors or shards), in eval mode as
+   * transformers' from_pretrained. The same for every family: the class supplies its config, base
+   * prefix and the checkpoint keys to ignore.
+   */
+  static async fromPretrained<M extends PreTrainedModel>(this: PretrainedClass<M>, dir: string, opts: FromPretrainedOptions = {}): Promise<M> {
+    if (!this.configFromDict) throw new NnError(`${this.name}.fromPretrained: this class declares no configFromDict`, 'ERR_ARGUMENT');
+    return loadPretrained(dir, opts, {
+      where: `${this.name}.fromPretrained`, readConfig: this.configFromDict, build: (c, w) => new this(c as never, w),
+      basePrefix: this.basePrefix, ignoreUnexpected: this.ignoreOnLoad,
+    });
+  }
+
   /** The folder the model was loaded from (its tokenizer files are copied on save). */
   declare sourceDir?: string;
 

@@ -12,14 +12,14 @@ import { registerFamily } from '../auto.js';
 import { NnError, ConfigError } from '../errors.js';
 import { normalInit, zerosInit, type Init } from '../init.js';
 import { checkKnownKeys, ConfigReader, type ConfigDict } from '../io/config.js';
-import { loadPretrained, PreTrainedModel, type FromPretrainedOptions, type PretrainedConfig } from '../io/pretrained.js';
+import { PreTrainedModel, type PretrainedConfig } from '../io/pretrained.js';
 import { activation, type Activation } from '../layers/activations.js';
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import { LayerNorm } from '../layers/norm.js';
 import { Module } from '../module.js';
-import { Weights, type WeightsOptions } from '../weights.js';
+import { weightsFor, type Weights, type WeightsOptions } from '../weights.js';
 import { checkBinaryMask, checkTokenIds } from './common.js';
 
 /** HF BertConfig (config.json names; defaults as transformers'). */
@@ -324,15 +324,15 @@ function checkInput(input: BertInput, c: BertConfig, where: string): void {
 // Checkpoint keys HF also ignores: the old position_ids buffer; a head's keys when loading the base.
 const OLD_BUFFERS = [/(^|\.)embeddings\.position_ids$/, /(^|\.)embeddings\.token_type_ids$/];
 
-function spec<M extends PreTrainedModel>(name: string, build: (c: BertConfig, w: Weights) => M, ignore: RegExp[]) {
-  return { where: `${name}.fromPretrained`, readConfig: (d: ConfigDict) => new BertConfig(d), build, basePrefix: 'bert', ignoreUnexpected: [...OLD_BUFFERS, ...ignore] };
-}
+const bertConfigFromDict = (d: ConfigDict) => new BertConfig(d);
 
-const weightsFor = (opts: WeightsOptions | Weights): Weights => (opts instanceof Weights ? opts : new Weights(null, opts));
 const asConfig = (c: BertConfig | ConfigDict): BertConfig => (c instanceof BertConfig ? c : new BertConfig(c));
 
 /** The bare encoder: lastHiddenState and (with the pooler) poolerOutput. */
 export class BertModel extends PreTrainedModel<BertConfig> {
+  static override readonly configFromDict = bertConfigFromDict;
+  static override readonly basePrefix = 'bert';
+  static override readonly ignoreOnLoad = [...OLD_BUFFERS, /^(cls|classifier)\./];
   embeddings: BertEmbeddings;
   encoder: BertEncoder;
   pooler?: BertPooler;
@@ -349,9 +349,6 @@ export class BertModel extends PreTrainedModel<BertConfig> {
 
   get className(): string { return 'BertModel'; }
 
-  static fromPretrained(dir: string, opts: FromPretrainedOptions = {}): Promise<BertModel> {
-    return loadPretrained(dir, opts, spec('BertModel', (c, w) => new BertModel(c, w), [/^(cls|classifier)\./]));
-  }
 
   forward(input: BertInput): BertModelOutput {
     checkInput(input, this.config, `${this.className}.forward`);
@@ -409,6 +406,9 @@ export class BertOnlyMLMHead extends Module {
 
 /** BERT with the masked-LM head; logits [batch, seq, vocab]; loss = CE over labels != -100. */
 export class BertForMaskedLM extends PreTrainedModel<BertConfig> {
+  static override readonly configFromDict = bertConfigFromDict;
+  static override readonly basePrefix = 'bert';
+  static override readonly ignoreOnLoad = [...OLD_BUFFERS, /^(bert\.)?pooler\./, /^cls\.predictions\.decoder\.(weight|bias)$/, /^cls\.seq_relationship\./];
   bert: BertModel;
   cls: BertOnlyMLMHead;
   constructor(config: BertConfig | ConfigDict, weights: WeightsOptions | Weights = {}) {
@@ -421,10 +421,6 @@ export class BertForMaskedLM extends PreTrainedModel<BertConfig> {
 
   get className(): string { return 'BertForMaskedLM'; }
 
-  static fromPretrained(dir: string, opts: FromPretrainedOptions = {}): Promise<BertForMaskedLM> {
-    return loadPretrained(dir, opts, spec('BertForMaskedLM', (c, w) => new BertForMaskedLM(c, w),
-      [/^(bert\.)?pooler\./, /^cls\.predictions\.decoder\.(weight|bias)$/, /^cls\.seq_relationship\./]));
-  }
 
   forward(input: BertInput): BertModelOutput {
     const where = `${this.className}.forward`;
@@ -447,6 +443,9 @@ export class BertForMaskedLM extends PreTrainedModel<BertConfig> {
 
 /** BERT + pooler + dropout + classifier; logits [batch, numLabels]. */
 export class BertForSequenceClassification extends PreTrainedModel<BertConfig> {
+  static override readonly configFromDict = bertConfigFromDict;
+  static override readonly basePrefix = 'bert';
+  static override readonly ignoreOnLoad = OLD_BUFFERS;
   bert: BertModel;
   dropout: Dropout;
   classifier: Linear;
@@ -461,9 +460,6 @@ export class BertForSequenceClassification extends PreTrainedModel<BertConfig> {
 
   get className(): string { return 'BertForSequenceClassification'; }
 
-  static fromPretrained(dir: string, opts: FromPretrainedOptions = {}): Promise<BertForSequenceClassification> {
-    return loadPretrained(dir, opts, spec('BertForSequenceClassification', (c, w) => new BertForSequenceClassification(c, w), []));
-  }
 
   /** Loss: regression (MSE) when numLabels is 1 or problem_type says so, else cross-entropy on int32 labels. */
   forward(input: BertInput): BertModelOutput {

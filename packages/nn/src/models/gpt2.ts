@@ -7,11 +7,11 @@ import type { KVCache, NewCacheOptions } from '../cache.js';
 import { ConfigError } from '../errors.js';
 import { gpt2ResidualInit } from '../init.js';
 import { ConfigReader, type ConfigDict } from '../io/config.js';
-import { loadPretrained, PreTrainedModel, type FromPretrainedOptions, type PretrainedConfig } from '../io/pretrained.js';
+import { PreTrainedModel, type PretrainedConfig } from '../io/pretrained.js';
 import type { Dropout } from '../layers/dropout.js';
 import type { Embedding } from '../layers/embedding.js';
 import type { LayerNorm } from '../layers/norm.js';
-import { Weights } from '../weights.js';
+import { weightsFor, type Weights, type WeightsOptions } from '../weights.js';
 import { registerFamily } from '../auto.js';
 import type { CausalLMOutput, DecoderInputs } from './common.js';
 import { causalLMHead, DecoderModel, type DecoderLayer, type DecoderLayout } from './decoder.js';
@@ -117,44 +117,36 @@ const IGNORE = [/\.attn\.(masked_)?bias$/, /^lm_head\.weight$/];
 const gpt2Config = (c: GPT2Config | ConfigDict) => (c instanceof GPT2Config ? c : new GPT2Config(c));
 
 export class GPT2Model extends DecoderModel<GPT2Config> {
+  static override readonly configFromDict = (d: ConfigDict) => new GPT2Config(d);
+  static override readonly basePrefix = 'transformer';
+  static override readonly ignoreOnLoad = IGNORE;
   declare wte: Embedding;
   declare wpe: Embedding;
   declare drop: Dropout;
   declare h: DecoderLayer[];
   declare ln_f: LayerNorm;
 
-  constructor(config: GPT2Config | ConfigDict = new GPT2Config(), w = new Weights()) {
+  constructor(config: GPT2Config | ConfigDict = new GPT2Config(), weights: Weights | WeightsOptions = {}) {
     const c = gpt2Config(config);
-    super(c, gpt2Layout(c), w);
+    super(c, gpt2Layout(c), weightsFor(weights));
   }
 
   get className(): string { return 'GPT2Model'; }
-
-  static async fromPretrained(dir: string, opts: FromPretrainedOptions = {}): Promise<GPT2Model> {
-    return loadPretrained(dir, opts, {
-      where: 'GPT2Model.fromPretrained', readConfig: (d) => new GPT2Config(d), build: (c, w) => new GPT2Model(c, w),
-      basePrefix: 'transformer', ignoreUnexpected: IGNORE,
-    });
-  }
 }
 
 export class GPT2LMHeadModel extends PreTrainedModel<GPT2Config> {
+  static override readonly configFromDict = (d: ConfigDict) => new GPT2Config(d);
+  static override readonly basePrefix = 'transformer';
+  static override readonly ignoreOnLoad = IGNORE;
   transformer: GPT2Model;
 
-  constructor(config: GPT2Config | ConfigDict = new GPT2Config(), w = new Weights()) {
+  constructor(config: GPT2Config | ConfigDict = new GPT2Config(), weights: Weights | WeightsOptions = {}) {
     const c = gpt2Config(config);
     super(c);
-    this.transformer = new GPT2Model(c, w.pp('transformer'));
+    this.transformer = new GPT2Model(c, weightsFor(weights).pp('transformer'));
   }
 
   get className(): string { return 'GPT2LMHeadModel'; }
-
-  static async fromPretrained(dir: string, opts: FromPretrainedOptions = {}): Promise<GPT2LMHeadModel> {
-    return loadPretrained(dir, opts, {
-      where: 'GPT2LMHeadModel.fromPretrained', readConfig: (d) => new GPT2Config(d), build: (c, w) => new GPT2LMHeadModel(c, w),
-      basePrefix: 'transformer', ignoreUnexpected: IGNORE,
-    });
-  }
 
   newCache(opts: NewCacheOptions): KVCache { return this.transformer.newCache(opts); }
 

@@ -6,11 +6,11 @@ import type { KVCache, NewCacheOptions } from '../cache.js';
 import { ConfigError } from '../errors.js';
 import { normalInit } from '../init.js';
 import { ConfigReader, type ConfigDict } from '../io/config.js';
-import { loadPretrained, PreTrainedModel, type FromPretrainedOptions, type PretrainedConfig } from '../io/pretrained.js';
+import { PreTrainedModel, type PretrainedConfig } from '../io/pretrained.js';
 import type { Embedding } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import type { RMSNorm } from '../layers/norm.js';
-import { Weights } from '../weights.js';
+import { weightsFor, type Weights, type WeightsOptions } from '../weights.js';
 import { registerFamily } from '../auto.js';
 import type { CausalLMOutput, DecoderInputs } from './common.js';
 import { causalLMHead, DecoderModel, type DecoderLayer, type DecoderLayout } from './decoder.js';
@@ -113,32 +113,32 @@ const IGNORE = [/\.rotary_emb\.inv_freq$/];
 const llamaConfig = (c: LlamaConfig | ConfigDict) => (c instanceof LlamaConfig ? c : new LlamaConfig(c));
 
 export class LlamaModel extends DecoderModel<LlamaConfig> {
+  static override readonly configFromDict = (d: ConfigDict) => new LlamaConfig(d);
+  static override readonly basePrefix = 'model';
+  static override readonly ignoreOnLoad = [...IGNORE, /^lm_head\.weight$/];
   declare embed_tokens: Embedding;
   declare layers: DecoderLayer[];
   declare norm: RMSNorm;
 
-  constructor(config: LlamaConfig | ConfigDict = new LlamaConfig(), w = new Weights()) {
+  constructor(config: LlamaConfig | ConfigDict = new LlamaConfig(), weights: Weights | WeightsOptions = {}) {
     const c = llamaConfig(config);
-    super(c, llamaLayout(c), w);
+    super(c, llamaLayout(c), weightsFor(weights));
   }
 
   get className(): string { return 'LlamaModel'; }
-
-  static async fromPretrained(dir: string, opts: FromPretrainedOptions = {}): Promise<LlamaModel> {
-    return loadPretrained(dir, opts, {
-      where: 'LlamaModel.fromPretrained', readConfig: (d) => new LlamaConfig(d), build: (c, w) => new LlamaModel(c, w),
-      basePrefix: 'model', ignoreUnexpected: [...IGNORE, /^lm_head\.weight$/],
-    });
-  }
 }
 
 export class LlamaForCausalLM extends PreTrainedModel<LlamaConfig> {
+  static override readonly configFromDict = (d: ConfigDict) => new LlamaConfig(d);
+  static override readonly basePrefix = 'model';
+  static override readonly ignoreOnLoad = IGNORE;
   model: LlamaModel;
   lm_head?: Linear;
 
-  constructor(config: LlamaConfig | ConfigDict = new LlamaConfig(), w = new Weights()) {
+  constructor(config: LlamaConfig | ConfigDict = new LlamaConfig(), weights: Weights | WeightsOptions = {}) {
     const c = llamaConfig(config);
     super(c);
+    const w = weightsFor(weights);
     this.model = new LlamaModel(c, w.pp('model'));
     if (!c.tieWordEmbeddings) {
       this.lm_head = new Linear(c.hiddenSize, c.vocabSize, { bias: false, weightInit: normalInit(c.initializerRange) }, w.pp('lm_head'));
@@ -146,13 +146,6 @@ export class LlamaForCausalLM extends PreTrainedModel<LlamaConfig> {
   }
 
   get className(): string { return 'LlamaForCausalLM'; }
-
-  static async fromPretrained(dir: string, opts: FromPretrainedOptions = {}): Promise<LlamaForCausalLM> {
-    return loadPretrained(dir, opts, {
-      where: 'LlamaForCausalLM.fromPretrained', readConfig: (d) => new LlamaConfig(d), build: (c, w) => new LlamaForCausalLM(c, w),
-      basePrefix: 'model', ignoreUnexpected: IGNORE,
-    });
-  }
 
   newCache(opts: NewCacheOptions): KVCache { return this.model.newCache(opts); }
 

@@ -6,19 +6,19 @@
  * LM head fed with `hidden * d_model ** -0.5`.
  */
 import {
-  add, cat, crossEntropy, dropout, eq, full, gelu, manualSeed, matmul, mul, relu,
+  add, cat, crossEntropy, dropout, eq, full, gelu, matmul, mul, relu,
   scaledDotProductAttention, sub, tensor, transpose, where, cast, type Tensor,
 } from '@tessera/core';
 import { t5PositionBias } from '../positional/t5-relative-bias.js';
 import { ConfigError, NnError } from '../errors.js';
 import { Module } from '../module.js';
-import { loadPretrained, PreTrainedModel, type FromPretrainedOptions } from '../io/pretrained.js';
+import { PreTrainedModel } from '../io/pretrained.js';
 import { registerFamily } from '../auto.js';
 import { normalInit, t5Init } from '../init.js';
 import { Linear } from '../layers/linear.js';
 import { RMSNorm } from '../layers/norm.js';
 import { Embedding } from '../layers/embedding.js';
-import { Weights } from '../weights.js';
+import { Weights, weightsFor, type WeightsOptions } from '../weights.js';
 import { KVCache } from '../cache.js';
 import { checkKnownKeys, type ConfigDict } from '../io/config.js';
 import { checkBinaryMask, checkTokenIds } from './common.js';
@@ -438,22 +438,19 @@ export function shiftRight(labels: Tensor, decoderStartTokenId: number, padToken
 }
 
 /** The second constructor argument: a `Weights` builder (checkpoint loading) or init options. */
-export type T5BuildOptions = Weights | { backend?: string; seed?: number };
-
-function weightsOf(opts: T5BuildOptions): Weights {
-  if (opts instanceof Weights) return opts;
-  if (opts.seed !== undefined) manualSeed(opts.seed);
-  return new Weights(null, { backend: opts.backend });
-}
+/** The second constructor argument, as every family's: a checkpoint's Weights or { backend, dtype, seed }. */
+export type T5BuildOptions = Weights | WeightsOptions;
 
 function headWeights(opts: T5BuildOptions): Weights {
-  return (opts instanceof Weights ? opts : new Weights(null, { backend: opts.backend })).pp('lm_head');
+  return (opts instanceof Weights ? opts : new Weights(null, { ...opts, seed: undefined })).pp('lm_head');
 }
 
 /** Tied copies older checkpoints store next to `shared.weight` (HF's _tied_weights_keys). */
 const TIED_COPIES = [/^encoder\.embed_tokens\.weight$/, /^decoder\.embed_tokens\.weight$/, /^lm_head\.weight$/];
 
 export class T5Model extends PreTrainedModel<T5Config> {
+  static override readonly configFromDict = (d: ConfigDict) => new T5Config(d as Partial<T5ConfigDict>);
+  static override readonly ignoreOnLoad = TIED_COPIES;
   static readonly architecture: string = 'T5Model';
   shared: Embedding;
   encoder: T5Stack;
@@ -464,7 +461,7 @@ export class T5Model extends PreTrainedModel<T5Config> {
     const cfg = config instanceof T5Config ? config : new T5Config(config);
     super(cfg);
     Object.defineProperty(this, 'config', { value: cfg, enumerable: false });
-    const w = weightsOf(opts);
+    const w = weightsFor(opts);
     this.shared = new Embedding(cfg.vocabSize, cfg.dModel, normalInit(cfg.initializerFactor), w.pp('shared'));
     this.encoder = new T5Stack(cfg, false, () => this.shared, w.pp('encoder'));
     this.decoder = new T5Stack(cfg, true, () => this.shared, w.pp('decoder'));
@@ -475,15 +472,6 @@ export class T5Model extends PreTrainedModel<T5Config> {
    * tensor is taken, not copied. Tied copies that older checkpoints store
    * (`encoder/decoder.embed_tokens.weight`, a tied `lm_head.weight`) are accepted and dropped.
    */
-  static async fromPretrained<M extends T5Model>(
-    this: new (c: T5Config, w: Weights) => M, dir: string, opts: FromPretrainedOptions = {},
-  ): Promise<M> {
-    const model = await loadPretrained(dir, opts, {
-      where: `${this.name}.fromPretrained`, readConfig: (d) => new T5Config(d as Partial<T5ConfigDict>),
-      build: (c, w) => new this(c, w), ignoreUnexpected: TIED_COPIES,
-    });
-    return model.eval();
-  }
 
   get className(): string { return (this.constructor as typeof T5Model).architecture; }
 
