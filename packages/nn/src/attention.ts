@@ -3,7 +3,7 @@
  * padding masks from a [B, S] attention mask, causal masking (bottom-right aligned, so cached
  * prefixes work), grouped-query attention by sharing each key/value head among H / Hkv query heads.
  */
-import { ne, scaledDotProductAttention, type Tensor } from '@tessera/core';
+import { full, ne, scaledDotProductAttention, where, type DType, type Tensor } from '@tessera/core';
 import { NnError } from './errors.js';
 
 /** [B, T, H·D] → [B, H, T, D]. */
@@ -29,6 +29,14 @@ export function repeatKv(x: Tensor, heads: number): Tensor {
 export function paddingMask(attentionMask: Tensor): Tensor {
   const [B, S] = attentionMask.shape as [number, number];
   return ne(attentionMask, 0).reshape([B, 1, 1, S]);
+}
+
+/**
+ * The same mask as an additive bias (0 attend, -inf padding), [B, 1, 1, S] of `dtype`: the form to
+ * sum with a position bias (T5) before `attend`, which takes bool masks and additive ones alike.
+ */
+export function paddingBias(attentionMask: Tensor, dtype: DType = 'float32'): Tensor {
+  return where(paddingMask(attentionMask), full([], 0, { dtype, backend: attentionMask.backend }), -Infinity);
 }
 
 export interface AttendOptions {

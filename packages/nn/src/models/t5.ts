@@ -5,13 +5,13 @@
  * bias from block 0 of each stack reused by the later blocks, none in cross-attention, and the tied
  * LM head fed with `hidden * d_model ** -0.5`.
  */
-import {
-  add, cat, crossEntropy, dropout, eq, full, gelu, matmul, mul, relu,
-  scaledDotProductAttention, sub, tensor, transpose, where, cast, type Tensor,
-} from '@tessera/core';
+import { add, cat, crossEntropy, eq, full, matmul, mul, transpose, where, type Tensor } from '@tessera/core';
 import { t5PositionBias } from '../positional/t5-relative-bias.js';
 import { ConfigError, NnError } from '../errors.js';
 import { Module } from '../module.js';
+import { attend, mergeHeads, paddingBias, splitHeads } from '../attention.js';
+import { activation, type Activation } from '../layers/activations.js';
+import { Dropout } from '../layers/dropout.js';
 import { PreTrainedModel } from '../io/pretrained.js';
 import { registerFamily } from '../auto.js';
 import { normalInit, t5Init } from '../init.js';
@@ -178,9 +178,6 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 /** T5's bias-free projections with the factor-scaled init of transformers' `_init_weights`. */
 const proj = (inF: number, outF: number, std: number, w: Weights) => new Linear(inF, outF, { bias: false, weightInit: normalInit(std) }, w);
 
-function drop(m: Module, x: Tensor, p: number): Tensor {
-  return m.training && p > 0 ? dropout(x, p, { training: true }) : x;
-}
 
 /** `DenseReluDense`: wo(act(wi x)) or, gated (v1.1), wo(act(wi_0 x) * wi_1 x). */
 export class T5DenseActDense extends Module {
@@ -188,6 +185,8 @@ export class T5DenseActDense extends Module {
   wi_0?: Linear;
   wi_1?: Linear;
   wo: Linear;
+  dropout: Dropout;
+  private readonly act: Activation;
   constructor(private readonly cfg: T5Config, w: Weights) {
     super();
     const f = cfg.initializerFactor;
@@ -199,14 +198,12 @@ export class T5DenseActDense extends Module {
       this.wi = proj(cfg.dModel, cfg.dFf, std, w.pp('wi'));
     }
     this.wo = proj(cfg.dFf, cfg.dModel, f * cfg.dFf ** -0.5, w.pp('wo'));
-  }
-  private act(x: Tensor): Tensor {
-    if (this.cfg.denseActFn === 'relu') return relu(x);
-    return gelu(x, { approximate: this.cfg.denseActFn === 'gelu' ? 'none' : 'tanh' });
+    this.dropout = new Dropout(cfg.dropoutRate);
+    this.act = activation(cfg.denseActFn, 'T5DenseActDense');
   }
   forward(x: Tensor): Tensor {
     const h = this.cfg.isGatedAct ? mul(this.act(this.wi_0!.forward(x)), this.wi_1!.forward(x)) : this.act(this.wi!.forward(x));
-    return this.wo.forward(drop(this, h, this.cfg.dropoutRate));
+    return this.wo.forward(this.dropout.forward(h));
   }
 }
 
@@ -233,10 +230,7 @@ export class T5Attention extends Module {
   }
 
   /** [B, T, D] -> [B, H, T, dKv] */
-  private heads(x: Tensor): Tensor {
-    const [b, t] = x.shape as [number, number];
-    return x.reshape([b, t, this.cfg.numHeads, this.cfg.dKv]).permute([0, 2, 1, 3]);
-  }
+  private heads(x: Tensor): Tensor { return splitHeads(x, this.cfg.numHeads); }
 
   /** [1, H, q, k] bias of this (block-0) layer for queries at `offset + i`. */
   positionBias(queryLength: number, keyLength: number, bidirectional: boolean, offset = 0): Tensor {
@@ -251,7 +245,7 @@ export class T5Attention extends Module {
    * `bias` is the full additive term [.., H|1, q, k] (position bias + masks). Self-attention with a
    * `cache` appends this step's K/V; cross-attention (`kv` given) computes K/V of the encoder once.
    */
-  forward(x: Tensor, bias: Tensor | undefined, opts: { kv?: Tensor; cache?: KVCache; layer?: number } = {}): Tensor {
+  forward(x: Tensor, bias: Tensor | undefined, opts: { kv?: Tensor; cache?: KVCache; layer?: number; causal?: boolean } = {}): Tensor {
     const q = this.heads(this.q.forward(x));
     const { cache, layer = 0 } = opts;
     let k: Tensor;
@@ -266,51 +260,56 @@ export class T5Attention extends Module {
       v = this.heads(this.v.forward(x));
       if (cache) [k, v] = cache.update(layer, k, v); // written into the preallocated buffers
     }
-    const y = scaledDotProductAttention(q, k, v, { attnMask: bias, scale: 1 });
-    const [b, , t] = y.shape as [number, number, number];
-    const merged = y.permute([0, 2, 1, 3]).reshape([b, t, this.cfg.numHeads * this.cfg.dKv]);
-    return this.o.forward(merged);
+    // nn's attend: the position bias and the padding are one additive mask; causality a flag.
+    const y = attend(q, k, v, { mask: bias, causal: opts.causal ?? false, scale: 1 });
+    return this.o.forward(mergeHeads(y));
   }
 }
 
 export class T5LayerSelfAttention extends Module {
   SelfAttention: T5Attention;
   layer_norm: RMSNorm;
-  constructor(private readonly cfg: T5Config, hasRelativeBias: boolean, w: Weights) {
+  dropout: Dropout;
+  constructor(cfg: T5Config, hasRelativeBias: boolean, w: Weights, private readonly causal = false) {
     super();
     this.SelfAttention = new T5Attention(cfg, hasRelativeBias, w.pp('SelfAttention'));
     this.layer_norm = new RMSNorm(cfg.dModel, cfg.layerNormEpsilon, w.pp('layer_norm'));
+    this.dropout = new Dropout(cfg.dropoutRate);
   }
   forward(h: Tensor, bias: Tensor | undefined, cache?: KVCache, layer?: number): Tensor {
-    const y = this.SelfAttention.forward(this.layer_norm.forward(h), bias, { cache, layer });
-    return add(h, drop(this, y, this.cfg.dropoutRate));
+    const y = this.SelfAttention.forward(this.layer_norm.forward(h), bias, { cache, layer, causal: this.causal });
+    return add(h, this.dropout.forward(y));
   }
 }
 
 export class T5LayerCrossAttention extends Module {
   EncDecAttention: T5Attention;
   layer_norm: RMSNorm;
-  constructor(private readonly cfg: T5Config, w: Weights) {
+  dropout: Dropout;
+  constructor(cfg: T5Config, w: Weights) {
     super();
     this.EncDecAttention = new T5Attention(cfg, false, w.pp('EncDecAttention'));
     this.layer_norm = new RMSNorm(cfg.dModel, cfg.layerNormEpsilon, w.pp('layer_norm'));
+    this.dropout = new Dropout(cfg.dropoutRate);
   }
   forward(h: Tensor, enc: Tensor, bias: Tensor | undefined, cache?: KVCache, layer?: number): Tensor {
     const y = this.EncDecAttention.forward(this.layer_norm.forward(h), bias, { kv: enc, cache, layer });
-    return add(h, drop(this, y, this.cfg.dropoutRate));
+    return add(h, this.dropout.forward(y));
   }
 }
 
 export class T5LayerFF extends Module {
   DenseReluDense: T5DenseActDense;
   layer_norm: RMSNorm;
-  constructor(private readonly cfg: T5Config, w: Weights) {
+  dropout: Dropout;
+  constructor(cfg: T5Config, w: Weights) {
     super();
     this.DenseReluDense = new T5DenseActDense(cfg, w.pp('DenseReluDense'));
     this.layer_norm = new RMSNorm(cfg.dModel, cfg.layerNormEpsilon, w.pp('layer_norm'));
+    this.dropout = new Dropout(cfg.dropoutRate);
   }
   forward(h: Tensor): Tensor {
-    return add(h, drop(this, this.DenseReluDense.forward(this.layer_norm.forward(h)), this.cfg.dropoutRate));
+    return add(h, this.dropout.forward(this.DenseReluDense.forward(this.layer_norm.forward(h))));
   }
 }
 
@@ -319,7 +318,7 @@ export class T5Block extends Module {
   constructor(cfg: T5Config, readonly isDecoder: boolean, hasRelativeBias: boolean, w: Weights) {
     super();
     const lw = w.pp('layer');
-    this.layer = [new T5LayerSelfAttention(cfg, hasRelativeBias, lw.pp(0))];
+    this.layer = [new T5LayerSelfAttention(cfg, hasRelativeBias, lw.pp(0), isDecoder)];
     if (isDecoder) this.layer.push(new T5LayerCrossAttention(cfg, lw.pp(1)));
     this.layer.push(new T5LayerFF(cfg, lw.pp(isDecoder ? 2 : 1)));
   }
@@ -331,26 +330,11 @@ export class T5Block extends Module {
   }
 }
 
-/** Additive padding bias [B, 1, 1, T] from an int mask [B, T] (1 = attend), built with tensor ops. */
-function paddingBias(mask: Tensor): Tensor {
-  const [b, t] = mask.shape as [number, number];
-  const m = cast(mask, 'float32');
-  return mul(sub(1, m), NEG).reshape([b, 1, 1, t]);
-}
-
-/** A large negative rather than -inf: masked scores vanish in softmax without inf - inf. */
-const NEG = -1e9;
-
-/** [1, 1, q, k] causal bias for queries at `offset + i`, from shapes on the host. */
-function causalBias(q: number, k: number, offset: number, backend: string): Tensor {
-  const a = new Float32Array(q * k);
-  for (let i = 0; i < q; i++) for (let j = offset + i + 1; j < k; j++) a[i * k + j] = NEG;
-  return tensor(a, { shape: [1, 1, q, k], backend });
-}
 
 export class T5Stack extends Module {
   block: T5Block[];
   final_layer_norm: RMSNorm;
+  dropout: Dropout;
   // The token embedding is the model's `shared`; kept off the walked fields so it is stored once.
   readonly #embed: () => Embedding;
   constructor(private readonly cfg: T5Config, readonly isDecoder: boolean, embed: () => Embedding, w: Weights) {
@@ -358,6 +342,7 @@ export class T5Stack extends Module {
     const n = isDecoder ? cfg.numDecoderLayers : cfg.numLayers;
     this.block = Array.from({ length: n }, (_, i) => new T5Block(cfg, isDecoder, i === 0, w.pp('block').pp(i)));
     this.final_layer_norm = new RMSNorm(cfg.dModel, cfg.layerNormEpsilon, w.pp('final_layer_norm'));
+    this.dropout = new Dropout(cfg.dropoutRate);
     this.#embed = embed;
   }
 
@@ -366,11 +351,9 @@ export class T5Stack extends Module {
     const [b, t] = ids.shape as [number, number];
     const offset = opts.cache?.length ?? 0;
     const kLen = offset + t;
-    const be = ids.backend;
-    let h = drop(this, this.#embed().forward(ids), this.cfg.dropoutRate);
+    let h = this.dropout.forward(this.#embed().forward(ids));
     const rel = (this.block[0]!.layer[0] as T5LayerSelfAttention).SelfAttention;
     let selfBias = rel.positionBias(t, kLen, !this.isDecoder, offset);
-    if (this.isDecoder) selfBias = add(selfBias, causalBias(t, kLen, offset, be));
     if (opts.attentionMask) {
       checkMask('T5Stack.forward', 'attentionMask', opts.attentionMask, [b, kLen]);
       selfBias = add(selfBias, paddingBias(opts.attentionMask));
@@ -384,7 +367,7 @@ export class T5Stack extends Module {
       h = blk.forward(h, selfBias, opts.encoderHidden, crossBias, opts.cache, i);
     });
     opts.cache?.advance(t);
-    return drop(this, this.final_layer_norm.forward(h), this.cfg.dropoutRate);
+    return this.dropout.forward(this.final_layer_norm.forward(h));
   }
 }
 
