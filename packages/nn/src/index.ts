@@ -31,7 +31,7 @@ export {
   DecoderModel, DecoderAttention, DecoderLayer, DecoderMLP, causalLMHead, type DecoderLayout, type AttentionLayout,
   type MlpLayout, type LayerPart, type NamedDropout, type StepContext,
 } from './models/decoder.js';
-export { GPT2Config, GPT2Model, GPT2LMHeadModel, gpt2Layout } from './models/gpt2.js';
+export { GPT2Config, GPT2Model, GPT2LMHeadModel, gpt2Layout, GPT2_FIELDS } from './models/gpt2.js';
 export {
   T5Config, T5Model, T5ForConditionalGeneration, type T5Cache, T5Attention, T5Block, T5Stack, T5DenseActDense,
   shiftRight, type T5ConfigDict, type T5FeedForwardProj, type T5ForwardInput, type T5Output,
@@ -39,7 +39,7 @@ export {
 export {
   relativePositionBucket, relativePositionBuckets, t5PositionBias, type RelativeBucketOptions, type RelativeBucketMatrixOptions,
 } from './positional/t5-relative-bias.js';
-export { LlamaConfig, LlamaModel, LlamaForCausalLM, llamaLayout } from './models/llama.js';
+export { LlamaConfig, LlamaModel, LlamaForCausalLM, llamaLayout, LLAMA_FIELDS } from './models/llama.js';
 export {
   BertConfig, BertModel, BertForMaskedLM, BertForSequenceClassification, BertEmbeddings, BertSelfAttention, BertAttention,
   BertLayer, BertEncoder, BertPooler, BertLMPredictionHead, type BertInput, type BertModelOutput,

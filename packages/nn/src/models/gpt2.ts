@@ -6,7 +6,10 @@
 import type { KVCache, NewCacheOptions } from '../cache.js';
 import { ConfigError } from '../errors.js';
 import { gpt2ResidualInit } from '../init.js';
-import { ConfigReader, type ConfigDict } from '../io/config.js';
+import type { ConfigDict } from '../io/config.js';
+import {
+  bool, configFields, ignored, int, num, oneOf, optInt, readFields, tokenIds, writeFields, type ConfigSchema,
+} from '../io/config-schema.js';
 import { PreTrainedModel, type PretrainedConfig } from '../io/pretrained.js';
 import type { Dropout } from '../layers/dropout.js';
 import type { Embedding } from '../layers/embedding.js';
@@ -16,55 +19,31 @@ import { registerFamily } from '../auto.js';
 import type { CausalLMOutput, DecoderInputs } from './common.js';
 import { causalLMHead, DecoderModel, type DecoderLayer, type DecoderLayout } from './decoder.js';
 
-export class GPT2Config implements PretrainedConfig {
+/** GPT2Config's config.json fields (HF names, defaults and ranges), each described once. */
+export const GPT2_FIELDS = {
+  vocab_size: int(50257), n_positions: int(1024), n_embd: int(768), n_layer: int(12), n_head: int(12), n_inner: optInt(1),
+  activation_function: oneOf('gelu_new', ['gelu_new', 'gelu', 'relu', 'silu', 'gelu_pytorch_tanh', 'quick_gelu', 'tanh', 'sigmoid', 'swish']),
+  resid_pdrop: num(0.1, 0, 0.999), embd_pdrop: num(0.1, 0, 0.999), attn_pdrop: num(0.1, 0, 0.999),
+  layer_norm_epsilon: num(1e-5, 0), initializer_range: num(0.02, 0),
+  scale_attn_weights: bool(true), scale_attn_by_inverse_layer_idx: bool(false), tie_word_embeddings: bool(true),
+  bos_token_id: tokenIds(50256), eos_token_id: tokenIds(50256), pad_token_id: tokenIds(null),
+  // HF GPT2Config fields for heads and options this implementation has no use for
+  n_ctx: ignored, summary_type: ignored, summary_use_proj: ignored, summary_activation: ignored,
+  summary_proj_to_labels: ignored, summary_first_dropout: ignored, reorder_and_upcast_attn: ignored,
+} satisfies ConfigSchema;
+
+export class GPT2Config extends configFields(GPT2_FIELDS) implements PretrainedConfig {
   readonly modelType = 'gpt2';
-  readonly vocabSize: number;
-  readonly nPositions: number;
-  readonly nEmbd: number;
-  readonly nLayer: number;
-  readonly nHead: number;
-  readonly nInner: number;
-  readonly activationFunction: string;
-  readonly residPdrop: number;
-  readonly embdPdrop: number;
-  readonly attnPdrop: number;
-  readonly layerNormEpsilon: number;
-  readonly initializerRange: number;
-  readonly scaleAttnWeights: boolean;
-  readonly scaleAttnByInverseLayerIdx: boolean;
-  readonly tieWordEmbeddings: boolean;
-  readonly bosTokenId: number | number[] | null;
-  readonly eosTokenId: number | number[] | null;
-  readonly padTokenId: number | number[] | null;
-  private readonly raw: ConfigDict;
+  declare private readonly raw: ConfigDict;
 
   /** From config.json's dict (HF names; absent fields take HF's defaults). */
   constructor(dict: ConfigDict = {}) {
-    const r = new ConfigReader(dict, 'GPT2Config');
-    r.modelType('gpt2');
-    this.raw = { ...dict };
-    this.vocabSize = r.int('vocab_size', 50257);
-    this.nPositions = r.int('n_positions', 1024);
-    this.nEmbd = r.int('n_embd', 768);
-    this.nLayer = r.int('n_layer', 12);
-    this.nHead = r.int('n_head', 12);
+    super();
+    readFields(this, GPT2_FIELDS, dict, 'GPT2Config', 'gpt2');
+    Object.defineProperty(this, 'raw', { value: { ...dict }, enumerable: false });
     if (this.nEmbd % this.nHead) throw new ConfigError(`GPT2Config: n_embd ${this.nEmbd} is not a multiple of n_head ${this.nHead}`);
-    this.nInner = r.optInt('n_inner', 1) ?? 4 * this.nEmbd;
-    this.activationFunction = r.oneOf('activation_function', 'gelu_new', ['gelu_new', 'gelu', 'relu', 'silu', 'gelu_pytorch_tanh', 'quick_gelu', 'tanh', 'sigmoid', 'swish']);
-    this.residPdrop = r.num('resid_pdrop', 0.1, 0, 0.999);
-    this.embdPdrop = r.num('embd_pdrop', 0.1, 0, 0.999);
-    this.attnPdrop = r.num('attn_pdrop', 0.1, 0, 0.999);
-    this.layerNormEpsilon = r.num('layer_norm_epsilon', 1e-5, 0);
-    this.initializerRange = r.num('initializer_range', 0.02, 0);
-    this.scaleAttnWeights = r.bool('scale_attn_weights', true);
-    this.scaleAttnByInverseLayerIdx = r.bool('scale_attn_by_inverse_layer_idx', false);
-    this.tieWordEmbeddings = r.bool('tie_word_embeddings', true);
+    (this as { nInner: number }).nInner ??= 4 * this.nEmbd;
     if (!this.tieWordEmbeddings) throw new ConfigError('GPT2Config: tie_word_embeddings false is not supported (GPT-2 ties its LM head to wte)');
-    this.bosTokenId = r.tokenIds('bos_token_id', 50256);
-    this.eosTokenId = r.tokenIds('eos_token_id', 50256);
-    this.padTokenId = r.tokenIds('pad_token_id', null);
-    // HF GPT2Config fields for heads and options this implementation has no use for
-    r.finish(['n_ctx', 'summary_type', 'summary_use_proj', 'summary_activation', 'summary_proj_to_labels', 'summary_first_dropout', 'reorder_and_upcast_attn']);
   }
 
   /** camelCase construction for code: `GPT2Config.from({ nLayer: 4, nHead: 4, nEmbd: 128, ... })`. */
@@ -76,14 +55,9 @@ export class GPT2Config implements PretrainedConfig {
   }
 
   toDict(): ConfigDict {
-    return {
-      ...this.raw, model_type: 'gpt2', vocab_size: this.vocabSize, n_positions: this.nPositions, n_embd: this.nEmbd,
-      n_layer: this.nLayer, n_head: this.nHead, n_inner: this.raw.n_inner ?? null, activation_function: this.activationFunction,
-      resid_pdrop: this.residPdrop, embd_pdrop: this.embdPdrop, attn_pdrop: this.attnPdrop,
-      layer_norm_epsilon: this.layerNormEpsilon, initializer_range: this.initializerRange,
-      scale_attn_weights: this.scaleAttnWeights, scale_attn_by_inverse_layer_idx: this.scaleAttnByInverseLayerIdx,
-      bos_token_id: this.bosTokenId, eos_token_id: this.eosTokenId, ...(this.padTokenId !== null ? { pad_token_id: this.padTokenId } : {}),
-    };
+    const d = writeFields(this, GPT2_FIELDS, this.raw, 'gpt2');
+    if (this.padTokenId === null && this.raw.pad_token_id === undefined) delete d.pad_token_id; // as HF's file: absent, not null
+    return d;
   }
 
   generationConfig(): ConfigDict {

@@ -5,7 +5,10 @@
 import type { KVCache, NewCacheOptions } from '../cache.js';
 import { ConfigError } from '../errors.js';
 import { normalInit } from '../init.js';
-import { ConfigReader, type ConfigDict } from '../io/config.js';
+import type { ConfigDict } from '../io/config.js';
+import {
+  bool, configFields, ignored, int, num, oneOf, optInt, readFields, tokenIds, unsupported, writeFields, type ConfigSchema,
+} from '../io/config-schema.js';
 import { PreTrainedModel, type PretrainedConfig } from '../io/pretrained.js';
 import type { Embedding } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
@@ -15,71 +18,37 @@ import { registerFamily } from '../auto.js';
 import type { CausalLMOutput, DecoderInputs } from './common.js';
 import { causalLMHead, DecoderModel, type DecoderLayer, type DecoderLayout } from './decoder.js';
 
-export class LlamaConfig implements PretrainedConfig {
+/** LlamaConfig's config.json fields (HF names, defaults and ranges), each described once. */
+export const LLAMA_FIELDS = {
+  vocab_size: int(32000), hidden_size: int(4096), intermediate_size: int(11008), num_hidden_layers: int(32),
+  num_attention_heads: int(32), num_key_value_heads: optInt(1, true), head_dim: optInt(1, true),
+  hidden_act: oneOf('silu', ['silu', 'gelu', 'gelu_new', 'relu', 'gelu_pytorch_tanh']),
+  max_position_embeddings: int(2048), rms_norm_eps: num(1e-6, 0), rope_theta: num(10000, 1),
+  rope_scaling: unsupported('RoPE scaling'), attention_bias: bool(false), mlp_bias: bool(false),
+  attention_dropout: num(0, 0, 0.999), tie_word_embeddings: bool(false), initializer_range: num(0.02, 0),
+  bos_token_id: tokenIds(1), eos_token_id: tokenIds(2), pad_token_id: tokenIds(null),
+  pretraining_tp: ignored, // tensor-parallel slicing of the original weights: no effect on the maths
+} satisfies ConfigSchema;
+
+export class LlamaConfig extends configFields(LLAMA_FIELDS) implements PretrainedConfig {
   readonly modelType = 'llama';
-  readonly vocabSize: number;
-  readonly hiddenSize: number;
-  readonly intermediateSize: number;
-  readonly numHiddenLayers: number;
-  readonly numAttentionHeads: number;
-  readonly numKeyValueHeads: number;
-  readonly headDim: number;
-  readonly hiddenAct: string;
-  readonly maxPositionEmbeddings: number;
-  readonly rmsNormEps: number;
-  readonly ropeTheta: number;
-  readonly attentionBias: boolean;
-  readonly mlpBias: boolean;
-  readonly attentionDropout: number;
-  readonly tieWordEmbeddings: boolean;
-  readonly initializerRange: number;
-  readonly bosTokenId: number | number[] | null;
-  readonly eosTokenId: number | number[] | null;
-  readonly padTokenId: number | number[] | null;
-  private readonly raw: ConfigDict;
+  declare private readonly raw: ConfigDict;
 
   constructor(dict: ConfigDict = {}) {
-    const r = new ConfigReader(dict, 'LlamaConfig');
-    r.modelType('llama');
-    this.raw = { ...dict };
-    this.vocabSize = r.int('vocab_size', 32000);
-    this.hiddenSize = r.int('hidden_size', 4096);
-    this.intermediateSize = r.int('intermediate_size', 11008);
-    this.numHiddenLayers = r.int('num_hidden_layers', 32);
-    this.numAttentionHeads = r.int('num_attention_heads', 32);
-    this.numKeyValueHeads = r.optInt('num_key_value_heads', 1) ?? this.numAttentionHeads;
+    super();
+    readFields(this, LLAMA_FIELDS, dict, 'LlamaConfig', 'llama');
+    Object.defineProperty(this, 'raw', { value: { ...dict }, enumerable: false });
+    const self = this as { numKeyValueHeads: number; headDim: number };
+    self.numKeyValueHeads ??= this.numAttentionHeads;
     if (this.numAttentionHeads % this.numKeyValueHeads) {
       throw new ConfigError(`LlamaConfig: num_attention_heads ${this.numAttentionHeads} is not a multiple of num_key_value_heads ${this.numKeyValueHeads}`);
     }
-    this.headDim = r.optInt('head_dim', 1) ?? this.hiddenSize / this.numAttentionHeads;
+    self.headDim ??= this.hiddenSize / this.numAttentionHeads;
     if (!Number.isInteger(this.headDim) || this.headDim % 2) throw new ConfigError(`LlamaConfig: head_dim ${this.headDim} must be an even integer`);
-    this.hiddenAct = r.oneOf('hidden_act', 'silu', ['silu', 'gelu', 'gelu_new', 'relu', 'gelu_pytorch_tanh']);
-    this.maxPositionEmbeddings = r.int('max_position_embeddings', 2048);
-    this.rmsNormEps = r.num('rms_norm_eps', 1e-6, 0);
-    this.ropeTheta = r.num('rope_theta', 10000, 1);
-    r.unsupportedUnlessNull('rope_scaling', 'RoPE scaling');
-    this.attentionBias = r.bool('attention_bias', false);
-    this.mlpBias = r.bool('mlp_bias', false);
-    this.attentionDropout = r.num('attention_dropout', 0, 0, 0.999);
-    this.tieWordEmbeddings = r.bool('tie_word_embeddings', false);
-    this.initializerRange = r.num('initializer_range', 0.02, 0);
-    this.bosTokenId = r.tokenIds('bos_token_id', 1);
-    this.eosTokenId = r.tokenIds('eos_token_id', 2);
-    this.padTokenId = r.tokenIds('pad_token_id', null);
-    r.finish(['pretraining_tp']); // HF LlamaConfig: tensor-parallel slicing of the original weights, no effect on the maths
   }
 
   toDict(): ConfigDict {
-    return {
-      ...this.raw, model_type: 'llama', vocab_size: this.vocabSize, hidden_size: this.hiddenSize,
-      intermediate_size: this.intermediateSize, num_hidden_layers: this.numHiddenLayers,
-      num_attention_heads: this.numAttentionHeads, num_key_value_heads: this.numKeyValueHeads, head_dim: this.headDim,
-      hidden_act: this.hiddenAct, max_position_embeddings: this.maxPositionEmbeddings, rms_norm_eps: this.rmsNormEps,
-      rope_theta: this.ropeTheta, rope_scaling: null, attention_bias: this.attentionBias, mlp_bias: this.mlpBias,
-      attention_dropout: this.attentionDropout, tie_word_embeddings: this.tieWordEmbeddings,
-      initializer_range: this.initializerRange, bos_token_id: this.bosTokenId, eos_token_id: this.eosTokenId,
-      pad_token_id: this.padTokenId,
-    };
+    return writeFields(this, LLAMA_FIELDS, this.raw, 'llama');
   }
 
   generationConfig(): ConfigDict {
