@@ -12,6 +12,8 @@ export class Checkpoint {
   readonly used = new Set<string>();
   readonly missing: string[] = [];
   readonly misShaped: string[] = [];
+  /** [model dim, checkpoint dim] pairs that differ, for naming the config field behind them. */
+  readonly shapeClashes: [number, number][] = [];
 
   /** `basePrefix`: HF's base_model_prefix (`transformer`, `model`, `bert`), tried on and off. */
   constructor(readonly tensors: Record<string, Tensor>, readonly basePrefix = '') {}
@@ -34,7 +36,9 @@ export class Checkpoint {
    * Throw one error listing every problem (strict), or only mis-shaped keys (not strict); with
    * `ignoreMismatched`, mis-shaped keys keep their fresh initialisation and are named in a warning.
    */
-  check(where: string, strict: boolean, ignore: readonly RegExp[] = [], ignoreMismatched = false): { missingKeys: string[]; unexpectedKeys: string[] } {
+  check(
+    where: string, strict: boolean, ignore: readonly RegExp[] = [], ignoreMismatched = false, config?: Record<string, unknown>,
+  ): { missingKeys: string[]; unexpectedKeys: string[] } {
     const unexpectedKeys = this.unexpected(ignore);
     if (ignoreMismatched && this.misShaped.length) {
       console.warn(`${where}: newly initialised because the checkpoint's shapes differ (ignoreMismatchedSizes): ${this.misShaped.join(', ')}; train them before use`);
@@ -42,10 +46,10 @@ export class Checkpoint {
     const misShaped = ignoreMismatched ? [] : this.misShaped;
     if (misShaped.length || (strict && (this.missing.length || unexpectedKeys.length))) {
       throw new StateDictError(`${where}: the checkpoint does not fit the model: ${[
-        this.missing.length ? `missing keys: ${this.missing.join(', ')}` : '',
-        unexpectedKeys.length ? `unexpected keys: ${unexpectedKeys.join(', ')}` : '',
-        misShaped.length ? `mis-shaped keys: ${misShaped.join(', ')} (ignoreMismatchedSizes: true keeps fresh weights for them)` : '',
-      ].filter(Boolean).join('; ')}`);
+        this.missing.length ? `missing keys: ${listed(this.missing)}` : '',
+        unexpectedKeys.length ? `unexpected keys: ${listed(unexpectedKeys)}` : '',
+        misShaped.length ? `mis-shaped keys: ${listed(misShaped)} (ignoreMismatchedSizes: true keeps fresh weights for them)` : '',
+      ].filter(Boolean).join('; ')}${misShaped.length ? configHint(this.shapeClashes, config) : ''}`);
     }
     return { missingKeys: [...this.missing], unexpectedKeys };
   }
@@ -54,6 +58,23 @@ export class Checkpoint {
   disposeUnused(): void {
     for (const [k, t] of Object.entries(this.tensors)) if (!this.used.has(k)) t.dispose();
   }
+}
+
+/** The first keys of a long list, and how many more (an error stays readable for a 500-key checkpoint). */
+function listed(keys: readonly string[], shown = 6): string {
+  return keys.length <= shown ? keys.join(', ') : `${keys.slice(0, shown).join(', ')}, … and ${keys.length - shown} more`;
+}
+
+/**
+ * The config fields whose value is a size the model used where the checkpoint has another: a
+ * config.json that lost `n_embd` builds the default 768 where the weights are 64 wide.
+ */
+function configHint(clashes: readonly [number, number][], config?: Record<string, unknown>): string {
+  if (!config || !clashes.length) return '';
+  const [model, file] = clashes[0]!;
+  const fields = Object.entries(config).filter(([, v]) => v === model).map(([k]) => k);
+  if (!fields.length) return '';
+  return `. The model has ${model} where the checkpoint has ${file}: check config.json's ${fields.map((f) => `'${f}'`).join(' / ')} (now ${model}; absent fields take the family's defaults)`;
 }
 
 export interface WeightsOptions {
@@ -101,6 +122,7 @@ export class Weights {
       ck.used.add(key);
       if (t.shape.join() !== shape.join()) {
         ck.misShaped.push(`${full} (checkpoint [${t.shape.join(', ')}], model [${shape.join(', ')}])`);
+        shape.forEach((d, i) => { if (t.shape[i] !== undefined && t.shape[i] !== d) ck.shapeClashes.push([d, t.shape[i]!]); });
         t.dispose();
         return this.fresh(shape, init);
       }

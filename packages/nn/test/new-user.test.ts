@@ -182,3 +182,16 @@ describe('one fromPretrained and one constructor convention for every family', (
     }
   });
 });
+
+it('a config.json missing n_embd: the error names the field and stays short', async () => {
+  const { cpSync, writeFileSync: write } = await import('node:fs');
+  const dir = join(tmp, 'no-n-embd');
+  cpSync(fixturePath('gpt2'), dir, { recursive: true });
+  const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  delete cfg.n_embd;
+  write(join(dir, 'config.json'), JSON.stringify(cfg));
+  const err = await GPT2LMHeadModel.fromPretrained(dir).then(() => null, (e: Error) => e);
+  expect(err).toMatchObject({ code: 'ERR_STATE_DICT' });
+  expect(err!.message).toMatch(/The model has 768 where the checkpoint has \d+: check config\.json's 'n_embd'/);
+  expect(err!.message.length).toBeLessThan(1200);
+});

@@ -215,7 +215,8 @@ export async function loadPretrained<C, M extends PreTrainedModel>(dir: string, 
   let model: M | undefined;
   try {
     model = spec.build(config, new Weights(ck, { backend: opts.backend, dtype: opts.dtype }));
-    ck.check(spec.where, opts.strict ?? true, spec.ignoreUnexpected, opts.ignoreMismatchedSizes ?? false);
+    const cfg = (config as { toDict?: () => ConfigDict }).toDict?.();
+    ck.check(spec.where, opts.strict ?? true, spec.ignoreUnexpected, opts.ignoreMismatchedSizes ?? false, cfg);
   } catch (e) {
     if (model) model.dispose();
     else for (const t of Object.values(tensors)) t.dispose(); // a partial build holds only these
