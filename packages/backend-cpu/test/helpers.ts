@@ -1,19 +1,11 @@
 import { fromNumbers, storageView, toNumbers, BYTES_PER_ELEMENT, type DType, type KernelConfig, type OpAttrs, type OpName, type TensorView } from '@tessera/core';
 import { createCpuBackend, type CpuBackend } from '../src/index.js';
+import { mulberry32 } from '../../../test-utils/rng.js';
 
 export const be: CpuBackend = createCpuBackend({ threads: 1 });
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed = 1): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** n random non-zero values: |x| in [0.1, 2), either sign (float32-representable). */
 export function randn(n: number, r = rng(n + 7), lo = 0.1, hi = 2): number[] {

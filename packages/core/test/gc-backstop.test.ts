@@ -4,12 +4,10 @@
  * when collected, views and autograd graphs keep what they need, and memory() counts what the
  * backstop freed.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { runNodeScript } from '../../../test-utils/child-node.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dist = (p: string) => `${root}packages/${p}/dist/index.js`;
@@ -46,16 +44,7 @@ const script = `
 
 it('10,000 forward calls without tidy keep live bytes bounded on cpu and wasm; views and graphs survive collection', () => {
   for (const p of ['core', 'backend-cpu', 'backend-wasm']) expect(existsSync(dist(p)), `${dist(p)} is missing: run \`npm run build\` first`).toBe(true);
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-gc-'));
-  const file = join(dir, 'backstop.mjs');
-  writeFileSync(file, script);
-  let stdout: string;
-  try {
-    stdout = execFileSync(process.execPath, ['--expose-gc', file], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const out = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, { samples: number[]; freedByGC: number; viewValues: number[]; gradOk: boolean }>;
+  const out = runNodeScript<Record<string, { samples: number[]; freedByGC: number; viewValues: number[]; gradOk: boolean }>>(script, ['--expose-gc'], root);
   for (const [name, r] of Object.entries(out)) {
     console.log(`${name}: live bytes after each 1000 calls ${r.samples.join(', ')}; freed by the backstop ${r.freedByGC}`);
     expect(r.samples).toHaveLength(10);

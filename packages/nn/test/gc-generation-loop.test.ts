@@ -3,12 +3,10 @@
  * garbage-collection backstop of core frees what each step drops, so live tensors stay bounded.
  * A child Node process with --expose-gc runs the built packages (CI builds before testing).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { runNodeScript } from '../../../test-utils/child-node.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dist = (p: string) => `${root}packages/${p}/dist/index.js`;
@@ -38,16 +36,7 @@ const script = `
 
 it('200 generation steps of GPT-2 without tidy keep the live tensor count bounded', () => {
   for (const p of ['core', 'backend-cpu', 'nn']) expect(existsSync(dist(p)), `${dist(p)} is missing: run \`npm run build\` first`).toBe(true);
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-gc-'));
-  const file = join(dir, 'loop.mjs');
-  writeFileSync(file, script);
-  let stdout: string;
-  try {
-    stdout = execFileSync(process.execPath, ['--expose-gc', file], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const { samples, freedByGC } = JSON.parse(stdout.trim().split('\n').pop()!) as { samples: number[]; freedByGC: number };
+  const { samples, freedByGC } = runNodeScript<{ samples: number[]; freedByGC: number }>(script, ['--expose-gc'], root);
   console.log(`live tensors after each 50 steps: ${samples.join(', ')}; freed by the backstop: ${freedByGC}`);
   expect(Math.max(...samples)).toBeLessThanOrEqual(samples[0]! + 2); // flat: not growing with steps
   expect(Math.max(...samples)).toBeLessThan(50); // the dropped caches and logits are gone too

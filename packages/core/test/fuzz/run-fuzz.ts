@@ -4,22 +4,14 @@
 // disposed); no call may take over a second.
 import * as core from '@tessera/core';
 import { FUNCTIONS, GETTERS, METHODS, SETTERS, makePool, type Pool } from './catalog.js';
+import { mulberry32 } from '../../../../test-utils/rng.js';
 
 export const SLOW_MS = 1000;
 /** The first calls are the catalog's good calls, one per entry, unmutated: each must succeed. */
 const COVER = Object.keys(FUNCTIONS).length + Object.keys(METHODS).length + GETTERS.length + Object.keys(SETTERS).length;
 
-/** mulberry32: small, seedable, good enough to pick cases. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded case picking (mulberry32). */
+export const seeded = mulberry32;
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
