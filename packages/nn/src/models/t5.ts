@@ -7,7 +7,7 @@
  */
 import { add, cat, crossEntropy, eq, full, matmul, mul, transpose, where, type Tensor } from '@tessera/core';
 import { t5PositionBias } from '../positional/t5-relative-bias.js';
-import { ConfigError, NnError } from '../errors.js';
+import { NnError } from '../errors.js';
 import { Module } from '../module.js';
 import { attend, mergeHeads, paddingBias, splitHeads } from '../attention.js';
 import { activation, type Activation } from '../layers/activations.js';
@@ -20,157 +20,11 @@ import { RMSNorm } from '../layers/norm.js';
 import { Embedding } from '../layers/embedding.js';
 import { Weights, weightsFor, type WeightsOptions } from '../weights.js';
 import { KVCache } from '../cache.js';
-import { checkKnownKeys, type ConfigDict } from '../io/config.js';
+import type { ConfigDict } from '../io/config.js';
+import { T5Config, type T5ConfigDict } from './t5-config.js';
+
+export { T5Config, type T5ConfigDict, type T5FeedForwardProj } from './t5-config.js';
 import { checkBinaryMask, checkTokenIds } from './common.js';
-
-// ---------------------------------------------------------------------------------------------
-// Config
-
-export type T5FeedForwardProj = 'relu' | 'gated-gelu' | 'gated-relu' | 'gelu';
-
-/** HF `T5Config` field names and defaults (t5-small's). */
-export interface T5ConfigDict {
-  vocab_size: number;
-  d_model: number;
-  d_kv: number;
-  d_ff: number;
-  num_layers: number;
-  num_decoder_layers: number;
-  num_heads: number;
-  relative_attention_num_buckets: number;
-  relative_attention_max_distance: number;
-  dropout_rate: number;
-  layer_norm_epsilon: number;
-  initializer_factor: number;
-  feed_forward_proj: T5FeedForwardProj;
-  tie_word_embeddings: boolean;
-  is_encoder_decoder: boolean;
-  use_cache: boolean;
-  pad_token_id: number;
-  eos_token_id: number;
-  decoder_start_token_id: number;
-  model_type: 't5';
-  architectures?: string[];
-  [extra: string]: unknown;
-}
-
-const DEFAULTS: Omit<T5ConfigDict, 'num_decoder_layers'> = {
-  vocab_size: 32128, d_model: 512, d_kv: 64, d_ff: 2048, num_layers: 6, num_heads: 8,
-  relative_attention_num_buckets: 32, relative_attention_max_distance: 128, dropout_rate: 0.1,
-  layer_norm_epsilon: 1e-6, initializer_factor: 1.0, feed_forward_proj: 'relu', tie_word_embeddings: true,
-  is_encoder_decoder: true, use_cache: true, pad_token_id: 0, eos_token_id: 1, decoder_start_token_id: 0,
-  model_type: 't5',
-};
-
-/** Fields of T5 checkpoints this implementation does not read (HF's T5Config has them too). */
-const T5_OTHER_FIELDS = ['dense_act_fn', 'is_gated_act', 'n_positions', 'output_past', 'gradient_checkpointing'];
-
-const INT_FIELDS = ['vocab_size', 'd_model', 'd_kv', 'd_ff', 'num_layers', 'num_decoder_layers', 'num_heads',
-  'relative_attention_num_buckets', 'relative_attention_max_distance'] as const;
-const TOKEN_FIELDS = ['pad_token_id', 'eos_token_id', 'decoder_start_token_id'] as const;
-
-export class T5Config {
-  readonly modelType = 't5';
-  readonly vocabSize: number;
-  readonly dModel: number;
-  readonly dKv: number;
-  readonly dFf: number;
-  readonly numLayers: number;
-  readonly numDecoderLayers: number;
-  readonly numHeads: number;
-  readonly relativeAttentionNumBuckets: number;
-  readonly relativeAttentionMaxDistance: number;
-  readonly dropoutRate: number;
-  readonly layerNormEpsilon: number;
-  readonly initializerFactor: number;
-  readonly feedForwardProj: T5FeedForwardProj;
-  /** HF `dense_act_fn`: 'relu', 'gelu' (erf) or 'gelu_new' (tanh; what 'gated-gelu' uses) */
-  readonly denseActFn: 'relu' | 'gelu' | 'gelu_new';
-  readonly isGatedAct: boolean;
-  readonly tieWordEmbeddings: boolean;
-  readonly padTokenId: number;
-  readonly eosTokenId: number;
-  readonly decoderStartTokenId: number;
-  /** The full HF dict (unknown keys kept, so a saved config.json keeps them). */
-  readonly dict: T5ConfigDict;
-
-  /** From HF `config.json` fields (snake_case); missing fields take HF's defaults. */
-  constructor(fields: Partial<T5ConfigDict> = {}) {
-    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
-      throw new ConfigError(`T5Config: fields must be a config.json object, got ${fields === null ? 'null' : typeof fields}`);
-    }
-    checkKnownKeys('T5Config', fields as ConfigDict, [...Object.keys(DEFAULTS), 'num_decoder_layers', ...T5_OTHER_FIELDS]);
-    const mt = (fields as { model_type?: unknown }).model_type;
-    if (mt !== undefined && mt !== 't5') throw new ConfigError(`T5Config: config field 'model_type' must be "t5", got ${JSON.stringify(mt)}; load that folder with its own class or an Auto class`);
-    const d = { ...DEFAULTS, ...stripUndefined(fields) } as T5ConfigDict;
-    d.num_decoder_layers ??= d.num_layers;
-    for (const k of INT_FIELDS) {
-      if (!Number.isInteger(d[k]) || (d[k] as number) < 1) throw new ConfigError(`T5Config: ${k} must be an integer ≥ 1, got ${JSON.stringify(d[k])}`);
-    }
-    for (const k of TOKEN_FIELDS) {
-      if (!Number.isInteger(d[k]) || (d[k] as number) < 0 || (d[k] as number) >= d.vocab_size) {
-        throw new ConfigError(`T5Config: ${k} must be an integer in [0, vocab_size ${d.vocab_size}), got ${JSON.stringify(d[k])}`);
-      }
-    }
-    if (d.relative_attention_num_buckets < 4) {
-      throw new ConfigError(`T5Config: relative_attention_num_buckets must be ≥ 4 (half per direction in the encoder), got ${d.relative_attention_num_buckets}`);
-    }
-    if (d.relative_attention_max_distance <= d.relative_attention_num_buckets / 2) {
-      throw new ConfigError(`T5Config: relative_attention_max_distance must exceed relative_attention_num_buckets / 2 (${d.relative_attention_num_buckets / 2}), got ${d.relative_attention_max_distance}`);
-    }
-    if (!(typeof d.dropout_rate === 'number' && d.dropout_rate >= 0 && d.dropout_rate < 1)) {
-      throw new ConfigError(`T5Config: dropout_rate must be a number in [0, 1), got ${JSON.stringify(d.dropout_rate)}`);
-    }
-    for (const k of ['layer_norm_epsilon', 'initializer_factor'] as const) {
-      if (!(typeof d[k] === 'number' && d[k] > 0 && Number.isFinite(d[k]))) throw new ConfigError(`T5Config: ${k} must be a positive number, got ${JSON.stringify(d[k])}`);
-    }
-    for (const k of ['tie_word_embeddings', 'is_encoder_decoder', 'use_cache'] as const) {
-      if (typeof d[k] !== 'boolean') throw new ConfigError(`T5Config: ${k} must be a boolean, got ${JSON.stringify(d[k])}`);
-    }
-    const proj = d.feed_forward_proj;
-    const parts = typeof proj === 'string' ? proj.split('-') : [];
-    const gated = parts.length === 2 && parts[0] === 'gated';
-    const act = parts[parts.length - 1];
-    if (!(parts.length === 1 || gated) || (act !== 'relu' && act !== 'gelu')) {
-      throw new ConfigError(`T5Config: feed_forward_proj must be 'relu', 'gelu', 'gated-relu' or 'gated-gelu', got ${JSON.stringify(proj)}`);
-    }
-    this.dict = { ...d, dense_act_fn: act === 'gelu' && gated ? 'gelu_new' : act, is_gated_act: gated, model_type: 't5' };
-    this.vocabSize = d.vocab_size;
-    this.dModel = d.d_model;
-    this.dKv = d.d_kv;
-    this.dFf = d.d_ff;
-    this.numLayers = d.num_layers;
-    this.numDecoderLayers = d.num_decoder_layers;
-    this.numHeads = d.num_heads;
-    this.relativeAttentionNumBuckets = d.relative_attention_num_buckets;
-    this.relativeAttentionMaxDistance = d.relative_attention_max_distance;
-    this.dropoutRate = d.dropout_rate;
-    this.layerNormEpsilon = d.layer_norm_epsilon;
-    this.initializerFactor = d.initializer_factor;
-    this.feedForwardProj = proj;
-    // As transformers: "gated-gelu" means gelu_new (tanh form); a plain "gelu" stays the exact one.
-    this.denseActFn = act === 'relu' ? 'relu' : gated ? 'gelu_new' : 'gelu';
-    this.isGatedAct = gated;
-    this.tieWordEmbeddings = d.tie_word_embeddings;
-    this.padTokenId = d.pad_token_id;
-    this.eosTokenId = d.eos_token_id;
-    this.decoderStartTokenId = d.decoder_start_token_id;
-  }
-
-  /** The config.json object (HF names), with `architectures` when given. */
-  toDict(architectures?: string[]): T5ConfigDict {
-    return { ...this.dict, ...(architectures ? { architectures } : {}) };
-  }
-
-  /** generation_config.json as transformers writes it for T5. */
-  generationConfig(): Record<string, unknown> {
-    return { _from_model_config: true, decoder_start_token_id: this.decoderStartTokenId, eos_token_id: this.eosTokenId, pad_token_id: this.padTokenId };
-  }
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Layers
