@@ -42,6 +42,6 @@ export {
 } from './positional/t5-relative-bias.js';
 export { LlamaConfig, LlamaModel, LlamaForCausalLM, llamaLayout, LLAMA_FIELDS } from './models/llama.js';
 export {
-  BertConfig, BertModel, BertForMaskedLM, BertForSequenceClassification, BertEmbeddings, BertSelfAttention, BertAttention,
+  BertConfig, BERT_FIELDS, BertModel, BertForMaskedLM, BertForSequenceClassification, BertEmbeddings, BertSelfAttention, BertAttention,
   BertLayer, BertEncoder, BertPooler, BertLMPredictionHead, type BertInput, type BertModelOutput,
 } from './models/bert.js';

@@ -1,7 +1,9 @@
 // Declarative configs: every field in a family's table is read, checked (a bad value names the
 // field), defaulted and written back from that one description.
 import { describe, expect, it } from 'vitest';
-import { GPT2_FIELDS, GPT2Config, LLAMA_FIELDS, LlamaConfig, T5_FIELDS, T5Config, type ConfigDict } from '../src/index.js';
+import {
+  BERT_FIELDS, BertConfig, GPT2_FIELDS, GPT2Config, LLAMA_FIELDS, LlamaConfig, T5_FIELDS, T5Config, type ConfigDict,
+} from '../src/index.js';
 import { camel, type ConfigSchema } from '../src/io/config-schema.js';
 
 const bad: Record<string, unknown[]> = {
@@ -13,6 +15,7 @@ describe.each([
   ['GPT2Config', GPT2_FIELDS as ConfigSchema, (d: ConfigDict) => new GPT2Config(d)],
   ['LlamaConfig', LLAMA_FIELDS as ConfigSchema, (d: ConfigDict) => new LlamaConfig(d)],
   ['T5Config', T5_FIELDS as ConfigSchema, (d: ConfigDict) => new T5Config(d)],
+  ['BertConfig', BERT_FIELDS as ConfigSchema, (d: ConfigDict) => new BertConfig(d)],
 ] as const)('%s', (name, schema, make) => {
   it('below-range integers: one under each int field\'s minimum is refused', () => {
     for (const [field, f] of Object.entries(schema)) {

@@ -9,10 +9,11 @@ import {
 } from '@tessera/core';
 import { attend, mergeHeads, paddingMask, splitHeads } from '../attention.js';
 import { registerFamily } from '../auto.js';
-import { NnError, ConfigError } from '../errors.js';
+import { NnError } from '../errors.js';
 import { normalInit, zerosInit, type Init } from '../init.js';
-import { checkKnownKeys, ConfigReader, type ConfigDict } from '../io/config.js';
-import { PreTrainedModel, type PretrainedConfig } from '../io/pretrained.js';
+import type { ConfigDict } from '../io/config.js';
+import { PreTrainedModel } from '../io/pretrained.js';
+import { BertConfig } from './bert-config.js';
 import { activation, type Activation } from '../layers/activations.js';
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
@@ -22,102 +23,7 @@ import { Module } from '../module.js';
 import { weightsFor, type Weights, type WeightsOptions } from '../weights.js';
 import { checkBinaryMask, checkTokenIds } from './common.js';
 
-/** HF BertConfig (config.json names; defaults as transformers'). */
-export class BertConfig implements PretrainedConfig {
-  readonly modelType = 'bert';
-  readonly vocabSize: number;
-  readonly hiddenSize: number;
-  readonly numHiddenLayers: number;
-  readonly numAttentionHeads: number;
-  readonly intermediateSize: number;
-  readonly hiddenAct: string;
-  readonly hiddenDropoutProb: number;
-  readonly attentionProbsDropoutProb: number;
-  readonly maxPositionEmbeddings: number;
-  readonly typeVocabSize: number;
-  readonly initializerRange: number;
-  readonly layerNormEps: number;
-  readonly padTokenId: number | null;
-  readonly classifierDropout: number | null;
-  readonly numLabels: number;
-  readonly problemType: 'regression' | 'single_label_classification' | null;
-  /** The dict it was read from (unknown fields kept for savePretrained). */
-  readonly dict: ConfigDict;
-
-  constructor(dict: ConfigDict = {}) {
-    const r = new ConfigReader(dict, 'BertConfig');
-    r.modelType('bert');
-    this.vocabSize = r.int('vocab_size', 30522);
-    this.hiddenSize = r.int('hidden_size', 768);
-    this.numHiddenLayers = r.int('num_hidden_layers', 12);
-    this.numAttentionHeads = r.int('num_attention_heads', 12);
-    this.intermediateSize = r.int('intermediate_size', 3072);
-    this.hiddenAct = r.oneOf('hidden_act', 'gelu', ['gelu', 'relu', 'silu', 'swish', 'gelu_new', 'gelu_pytorch_tanh', 'tanh', 'sigmoid', 'quick_gelu']);
-    this.hiddenDropoutProb = r.num('hidden_dropout_prob', 0.1, 0, 0.999999);
-    this.attentionProbsDropoutProb = r.num('attention_probs_dropout_prob', 0.1, 0, 0.999999);
-    this.maxPositionEmbeddings = r.int('max_position_embeddings', 512);
-    this.typeVocabSize = r.int('type_vocab_size', 2);
-    this.initializerRange = r.num('initializer_range', 0.02, 0);
-    this.layerNormEps = r.num('layer_norm_eps', 1e-12, Number.MIN_VALUE);
-    this.padTokenId = r.optInt('pad_token_id') ?? null;
-    this.classifierDropout = dict.classifier_dropout == null ? null : r.num('classifier_dropout', 0, 0, 0.999999);
-    r.oneOf('position_embedding_type', 'absolute', ['absolute']);
-    if (dict.is_decoder === true) throw new ConfigError("BertConfig: config field 'is_decoder' true (BERT as a decoder) is not supported yet");
-    if (dict.add_cross_attention === true) throw new ConfigError("BertConfig: config field 'add_cross_attention' is not supported yet");
-    if (this.hiddenSize % this.numAttentionHeads !== 0) {
-      throw new ConfigError(`BertConfig: hidden_size ${this.hiddenSize} must be a multiple of num_attention_heads ${this.numAttentionHeads}`);
-    }
-    if (this.padTokenId !== null && this.padTokenId >= this.vocabSize) {
-      throw new ConfigError(`BertConfig: pad_token_id ${this.padTokenId} must be below vocab_size ${this.vocabSize}`);
-    }
-    // HF derives num_labels from id2label (written by every save); num_labels may be given instead.
-    const id2label = dict.id2label;
-    if (id2label !== undefined && (typeof id2label !== 'object' || id2label === null || Array.isArray(id2label) || !Object.keys(id2label).length)) {
-      throw new ConfigError(`BertConfig: config field 'id2label' must be a non-empty object of id -> label, got ${JSON.stringify(id2label)}`);
-    }
-    // An explicit num_labels wins over a saved id2label of another size (HF: from_pretrained(num_labels=3)).
-    this.numLabels = dict.num_labels !== undefined || !id2label ? r.int('num_labels', 2) : Object.keys(id2label).length;
-    const pt = dict.problem_type ?? null;
-    if (pt !== null && pt !== 'regression' && pt !== 'single_label_classification') {
-      throw new ConfigError(`BertConfig: problem_type ${JSON.stringify(pt)} is not supported (use "single_label_classification", "regression" or null)`);
-    }
-    this.problemType = pt;
-    this.dict = { ...dict };
-    checkKnownKeys('BertConfig', dict, [...r.fieldsRead(), 'classifier_dropout', 'is_decoder', 'add_cross_attention', 'id2label', 'problem_type', 'num_labels']);
-  }
-
-  get headDim(): number { return this.hiddenSize / this.numAttentionHeads; }
-
-  toDict(): ConfigDict {
-    const labels = Object.fromEntries(Array.from({ length: this.numLabels }, (_, i) => [String(i), `LABEL_${i}`]));
-    // the saved names, unless num_labels was overridden to another count
-    const savedLabels = !!this.dict.id2label && Object.keys(this.dict.id2label as object).length === this.numLabels;
-    const { num_labels: _drop, ...rest } = this.dict;
-    return {
-      ...rest,
-      attention_probs_dropout_prob: this.attentionProbsDropoutProb,
-      classifier_dropout: this.classifierDropout,
-      hidden_act: this.hiddenAct,
-      hidden_dropout_prob: this.hiddenDropoutProb,
-      hidden_size: this.hiddenSize,
-      id2label: savedLabels ? this.dict.id2label : labels,
-      initializer_range: this.initializerRange,
-      intermediate_size: this.intermediateSize,
-      label2id: savedLabels && this.dict.label2id ? this.dict.label2id : Object.fromEntries(Object.entries(labels).map(([k, v]) => [v, Number(k)])),
-      layer_norm_eps: this.layerNormEps,
-      max_position_embeddings: this.maxPositionEmbeddings,
-      model_type: 'bert',
-      num_attention_heads: this.numAttentionHeads,
-      num_hidden_layers: this.numHiddenLayers,
-      pad_token_id: this.padTokenId,
-      position_embedding_type: 'absolute',
-      type_vocab_size: this.typeVocabSize,
-      vocab_size: this.vocabSize,
-    };
-  }
-
-  generationConfig(): ConfigDict | null { return null; }
-}
+export { BertConfig, BERT_FIELDS } from './bert-config.js';
 
 /** N(0, initializer_range) with the padding row zeroed (HF's _init_weights for nn.Embedding). */
 const embeddingInit = (std: number, pad: number | null): Init => (shape, backend) => {
@@ -144,7 +50,7 @@ export class BertEmbeddings extends Module {
   constructor(readonly c: BertConfig, w: Weights) {
     super();
     const std = c.initializerRange;
-    this.word_embeddings = new Embedding(c.vocabSize, c.hiddenSize, embeddingInit(std, c.padTokenId), w.pp('word_embeddings'));
+    this.word_embeddings = new Embedding(c.vocabSize, c.hiddenSize, embeddingInit(std, c.padToken), w.pp('word_embeddings'));
     this.position_embeddings = new Embedding(c.maxPositionEmbeddings, c.hiddenSize, normalInit(std), w.pp('position_embeddings'));
     this.token_type_embeddings = new Embedding(c.typeVocabSize, c.hiddenSize, normalInit(std), w.pp('token_type_embeddings'));
     this.LayerNorm = new LayerNorm(c.hiddenSize, c.layerNormEps, w.pp('LayerNorm'));
