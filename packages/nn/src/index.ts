@@ -26,7 +26,8 @@ export {
   AutoModel, AutoModelForCausalLM, AutoModelForMaskedLM, AutoModelForSeq2SeqLM, AutoModelForSequenceClassification,
   AutoModelFromArchitecture, registerFamily, registeredFamilies, type FamilyEntry,
 } from './auto.js';
-export { type DecoderInputs, type CausalLMOutput, shiftedLoss } from './models/common.js';
+export { type DecoderInputs, type CausalLMOutput } from './models/common.js';
+export { shiftedLoss, tokenLoss, sequenceClassificationLoss } from './models/losses.js';
 export {
   DecoderModel, DecoderAttention, DecoderLayer, DecoderMLP, causalLMHead, type DecoderLayout, type AttentionLayout,
   type MlpLayout, type LayerPart, type NamedDropout, type StepContext,

@@ -5,7 +5,7 @@
  * are HF's module names, so parameter names are the checkpoint's keys.
  */
 import {
-  add, arange, crossEntropy, matmul, mean, tanh, transpose, zeros, tensor, type Tensor,
+  add, arange, matmul, tanh, transpose, zeros, tensor, type Tensor,
 } from '@tessera/core';
 import { attend, mergeHeads, paddingMask, splitHeads } from '../attention.js';
 import { registerFamily } from '../auto.js';
@@ -22,6 +22,7 @@ import { LayerNorm } from '../layers/norm.js';
 import { Module } from '../module.js';
 import { weightsFor, type Weights, type WeightsOptions } from '../weights.js';
 import { checkBinaryMask, checkTokenIds } from './common.js';
+import { sequenceClassificationLoss, tokenLoss } from './losses.js';
 
 export { BertConfig, BERT_FIELDS } from './bert-config.js';
 
@@ -340,8 +341,7 @@ export class BertForMaskedLM extends PreTrainedModel<BertConfig> {
       if (l.dtype !== 'int32' || l.shape.join() !== input.inputIds.shape.join()) {
         throw new NnError(`${where}: labels must be int32 with inputIds' shape [${input.inputIds.shape}] (-100 = ignored), got ${l.dtype} [${l.shape}]`, 'ERR_ARGUMENT');
       }
-      const [B, T] = input.inputIds.shape as [number, number];
-      out.loss = crossEntropy(logits.reshape([B * T, this.config.vocabSize]), l.reshape([B * T]), { ignoreIndex: -100 });
+      out.loss = tokenLoss(logits, l);
     }
     return out;
   }
@@ -380,10 +380,10 @@ export class BertForSequenceClassification extends PreTrainedModel<BertConfig> {
       const regression = this.config.problemType === 'regression' || (this.config.problemType === null && this.config.numLabels === 1);
       if (regression) {
         if (l.dtype !== 'float32' || l.size !== B * this.config.numLabels) throw new NnError(`${where}: regression labels must be float32 [${B}] (or [${B}, ${this.config.numLabels}]), got ${l.dtype} [${l.shape}]`, 'ERR_ARGUMENT');
-        out.loss = mean(logits.reshape([B * this.config.numLabels]).sub(l.reshape([B * this.config.numLabels])).square());
+        out.loss = sequenceClassificationLoss(logits, l, true);
       } else {
         if (l.dtype !== 'int32' || l.shape.join() !== String(B)) throw new NnError(`${where}: labels must be int32 [${B}] class ids, got ${l.dtype} [${l.shape}]`, 'ERR_ARGUMENT');
-        out.loss = crossEntropy(logits, l);
+        out.loss = sequenceClassificationLoss(logits, l, false);
       }
     }
     return out;

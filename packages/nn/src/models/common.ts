@@ -1,5 +1,5 @@
 /** Inputs and outputs shared by the decoder families, and their checks. */
-import { crossEntropy, isTensor, SyncReadError, type Tensor } from '@tessera/core';
+import { isTensor, SyncReadError, type Tensor } from '@tessera/core';
 import type { KVCache } from '../cache.js';
 import { NnError } from '../errors.js';
 
@@ -90,11 +90,4 @@ export function checkInputs(where: string, inputs: DecoderInputs, limits: InputL
   return inputs;
 }
 
-/** Mean next-token cross-entropy: logits[:, :-1] against labels[:, 1:], -100 ignored. */
-export function shiftedLoss(logits: Tensor, labels: Tensor): Tensor {
-  const [B, T, V] = logits.shape as [number, number, number];
-  if (T < 2) throw new NnError('shiftedLoss: labels need at least 2 positions for a next-token loss', 'ERR_SHAPE');
-  const l = logits.slice(1, 0, T - 1).reshape([B * (T - 1), V]);
-  const y = labels.slice(1, 1, T).reshape([B * (T - 1)]);
-  return crossEntropy(l, y.dtype === 'int32' ? y : y.to('int32'), { ignoreIndex: -100 });
-}
+export { shiftedLoss } from './losses.js';

@@ -5,7 +5,7 @@
  * bias from block 0 of each stack reused by the later blocks, none in cross-attention, and the tied
  * LM head fed with `hidden * d_model ** -0.5`.
  */
-import { add, cat, crossEntropy, eq, full, matmul, mul, transpose, where, type Tensor } from '@tessera/core';
+import { add, cat, eq, full, matmul, mul, transpose, where, type Tensor } from '@tessera/core';
 import { t5PositionBias } from '../positional/t5-relative-bias.js';
 import { NnError } from '../errors.js';
 import { Module } from '../module.js';
@@ -25,6 +25,7 @@ import { T5Config, type T5ConfigDict } from './t5-config.js';
 
 export { T5Config, type T5ConfigDict, type T5FeedForwardProj } from './t5-config.js';
 import { checkBinaryMask, checkTokenIds } from './common.js';
+import { tokenLoss } from './losses.js';
 
 // ---------------------------------------------------------------------------------------------
 // Layers
@@ -372,8 +373,7 @@ export class T5ForConditionalGeneration extends T5Model {
       : matmul(mul(dec, this.config.dModel ** -0.5), transpose(this.shared.weight, 0, 1));
     const out: T5Output = { logits, lastHiddenState: dec, encoderLastHiddenState: enc };
     if (input.labels) {
-      const [b, t, v] = logits.shape as [number, number, number];
-      out.loss = crossEntropy(logits.reshape([b * t, v]), input.labels.reshape([b * t]), { ignoreIndex: -100 });
+      out.loss = tokenLoss(logits, input.labels);
     }
     return out;
   }
