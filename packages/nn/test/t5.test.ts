@@ -3,9 +3,12 @@ import '@tessera/backend-cpu';
 import { argmax, keep, tidy, type Tensor } from '@tessera/core';
 import { expectClose, ids, loadFixtureModel, readCases } from './suite/t5-fixture.js';
 
-for (const dir of ['t5', 't5/x500']) {
+const DIRS = ['t5', 't5/x500'];
+const models = await Promise.all(DIRS.map((d) => loadFixtureModel(d)));
+
+for (const [i, dir] of DIRS.entries()) {
   describe(`T5 fixture ${dir} (cpu)`, () => {
-    const model = loadFixtureModel(dir);
+    const model = models[i]!;
     for (const c of readCases(dir)) {
       it(`${c.name}: encoder / decoder states and logits within tolerance`, () => {
         tidy(() => {
@@ -23,8 +26,8 @@ for (const dir of ['t5', 't5/x500']) {
   });
 }
 
-for (const dir of ['t5', 't5/x500']) describe(`T5 greedy decoding, cache and padding (${dir})`, () => {
-  const model = loadFixtureModel(dir);
+for (const [i, dir] of DIRS.entries()) describe(`T5 greedy decoding, cache and padding (${dir})`, () => {
+  const model = models[i]!;
   const cases = readCases(dir);
 
   const lastArgmax = (logits: Tensor) => tidy(() => Array.from(argmax(logits.slice(1, logits.shape[1]! - 1), -1).dataSync()));

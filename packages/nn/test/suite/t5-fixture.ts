@@ -1,5 +1,6 @@
 /** Test helpers for the T5 fixtures: a minimal F32 safetensors reader and the README's tolerance. */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { tensor, type Tensor } from '@tessera/core';
 import { T5ForConditionalGeneration } from '../../src/models/t5.js';
@@ -37,15 +38,9 @@ export function readF32Safetensors(path: URL): { header: Record<string, { dtype:
   return { header, data };
 }
 
-export function loadFixtureModel(name: string, backend?: string): T5ForConditionalGeneration {
-  const dir = fixtureDir(name);
-  const config = JSON.parse(readFileSync(new URL('config.json', dir), 'utf8'));
-  const model = new T5ForConditionalGeneration(config, { backend });
-  const { header, data } = readF32Safetensors(new URL('model.safetensors', dir));
-  const sd = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, tensor(v, { shape: header[k]!.shape, backend })]));
-  model.loadStateDict(sd, { strict: true });
-  for (const t of Object.values(sd)) t.dispose();
-  return model.eval();
+/** The fixture through the library's own loader, on `backend` (eval mode, as fromPretrained returns it). */
+export function loadFixtureModel(name: string, backend?: string): Promise<T5ForConditionalGeneration> {
+  return T5ForConditionalGeneration.fromPretrained(fileURLToPath(fixtureDir(name)), { backend });
 }
 
 export const ids = (rows: number[][], backend?: string): Tensor =>

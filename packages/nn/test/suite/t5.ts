@@ -19,7 +19,7 @@ export function tinyConfig(proj: T5FeedForwardProj): Partial<T5ConfigDict> {
 export function t5Suite(backend: string): void {
   describe(`T5 on ${backend}`, () => {
     it('x500 fixture: states and logits within the README tolerance, argmax exact', async () => {
-      const model = loadFixtureModel('t5/x500', backend);
+      const model = await loadFixtureModel('t5/x500', backend);
       const c = readCases('t5/x500').find((x) => x.name === 'batch2_enc_pad')!;
       const out = model.forward({
         inputIds: ids(c.inputs.input_ids, backend), attentionMask: ids(c.inputs.attention_mask, backend),
@@ -33,7 +33,7 @@ export function t5Suite(backend: string): void {
     });
 
     it('cached decoding step equals recompute', async () => {
-      const model = loadFixtureModel('t5/x500', backend);
+      const model = await loadFixtureModel('t5/x500', backend);
       const c = readCases('t5/x500')[0]!;
       const inputIds = ids(c.inputs.input_ids, backend);
       const dec = c.inputs.decoder_input_ids[0]!;
