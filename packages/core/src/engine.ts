@@ -16,4 +16,4 @@ export {
   assertLive, viewOf, emptyTensor, commonBackend, castRaw, contiguousRaw, tryDispatch, dispatch, copyInto, type OutSpec,
 } from './engine/dispatch.js';
 export { isTensor, TENSOR_BRAND } from './engine/brand.js';
-export { op, method, accessor, scoped, relabel, fromUserCode, type OpMode } from './engine/op.js';
+export { op, method, setter, scoped, relabel, fromUserCode, type OpMode } from './engine/op.js';

@@ -1,7 +1,7 @@
 /** Method forms of the ops (`a.add(b)`), attached to Tensor by declaration merging. */
 import { backward } from './autograd.js';
 import { BYTES_PER_ELEMENT, DTYPES, type DType } from './dtype.js';
-import { accessor, backendSync, contiguousRaw, isTensor, method, op } from './engine.js';
+import { backendSync, contiguousRaw, isTensor, method, op, setter } from './engine.js';
 import { ArgumentError, ShapeError, SyncReadError } from './errors.js';
 import { describe } from './format.js';
 import { Tensor } from './tensor.js';
@@ -79,8 +79,8 @@ for (const m of ['dataSync', 'numbersSync', 'arraySync', 'item']) method(P, m, '
 method(P, 'toString', 'this:anyTensor');
 // Plain getters only read fields: a brand check is all they need (they run on every op's hot path).
 for (const name of ['ndim', 'size', 'backend', 'isDisposed', 'requiresGrad', 'grad']) getterOnTensors(P, name);
-setterOnTensors(P, 'requiresGrad', 'this:tensor, value:bool');
-setterOnTensors(P, 'grad', 'this:tensor, value:tensor|null');
+setter(P, 'requiresGrad', 'this:tensor, value:bool');
+setter(P, 'grad', 'this:tensor, value:tensor|null');
 /** Copy to another backend (synchronous read of the source). */
 function toBackend(t: Tensor, name: string): Tensor {
   const dst = backendSync(name);
@@ -106,11 +106,4 @@ function getterOnTensors(proto: Record<string, unknown>, name: string): void {
       return get.call(this);
     },
   });
-}
-
-function setterOnTensors(proto: Record<string, unknown>, name: string, signature: string): void {
-  const d = Object.getOwnPropertyDescriptor(proto, name)!;
-  const get = d.get!;
-  accessor(proto, name, signature);
-  Object.defineProperty(proto, name, { ...Object.getOwnPropertyDescriptor(proto, name)!, get });
 }

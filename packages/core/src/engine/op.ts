@@ -67,16 +67,11 @@ export function method(proto: object, name: string, signature: string, mode: OpM
   Object.defineProperty(proto, name, { ...d, value: function (this: unknown, ...args: unknown[]) { return f(this, ...args); } });
 }
 
-/** A getter / setter of Tensor behind the boundary (`t.requiresGrad = v`, `t.T`). */
-export function accessor(proto: object, name: string, setterSignature?: string): void {
+/** A Tensor setter behind the boundary (`t.requiresGrad = v`): the receiver and the value checked. */
+export function setter(proto: object, name: string, signature: string): void {
   const d = Object.getOwnPropertyDescriptor(proto, name)!;
-  const get = d.get && op(name, 'this:tensor', (self: unknown) => d.get!.call(self));
-  const set = d.set && op(name, setterSignature ?? 'this:tensor, value:any', (self: unknown, v: unknown) => d.set!.call(self, v));
-  Object.defineProperty(proto, name, {
-    ...d,
-    get: get && function (this: unknown) { return get(this); },
-    set: set && function (this: unknown, v: unknown) { set(this, v); },
-  });
+  const set = op(name, signature, (self: unknown, v: unknown) => d.set!.call(self, v));
+  Object.defineProperty(proto, name, { ...d, set(this: unknown, v: unknown) { set(this, v); } });
 }
 
 /** Run `f` one level deep in op scope; see the file comment. */

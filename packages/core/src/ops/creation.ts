@@ -2,7 +2,6 @@ import type { Backend, RandomDist } from '../backend.js';
 import { assertDType, BYTES_PER_ELEMENT, fromNumbers, isFloat, type DType, type StorageArray } from '../dtype.js';
 import { backendSync, checkAllocation, dispatch, emptyTensor, fromUserCode, getBackend, sharedGenerator, op } from '../engine.js';
 import { describe } from '../format.js';
-import { checkOptions } from '../validate.js';
 import { ArgumentError, DTypeError, ShapeError, TesseraError } from '../errors.js';
 import { checkShape, fmt, numel } from '../layout.js';
 import { Tensor } from '../tensor.js';
@@ -151,18 +150,9 @@ export const scalar = op('scalar', 'value:number|bool, options?:opts(dtype requi
 
 type CreateArg = CreateOptions | DType;
 
-/** Options, or a dtype name where PyTorch users pass one (`zeros([2], 'int32')`). */
-function createOpts(fn: string, opts: CreateArg | undefined): CreateOptions {
-  const o = typeof opts === 'string' ? { dtype: opts } : (opts ?? {});
-  checkOptions(fn, o, ['dtype', 'requiresGrad', 'backend']);
-  return o;
-}
-
+// The signatures check kinds and option keys; what is left here are the values.
 function fullAs(fn: string, shape: readonly number[], value: number | boolean, optsArg: CreateArg = {}): Tensor {
-  const opts = createOpts(fn, optsArg);
-  if (typeof value !== 'number' && typeof value !== 'boolean') {
-    throw new ArgumentError(`${fn}: argument 'fillValue' must be a number or a boolean, got ${describe(value)}`);
-  }
+  const opts: CreateOptions = typeof optsArg === 'string' ? { dtype: optsArg } : optsArg; // zeros([2], 'int32')
   const s = checkShape(shape, fn);
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   assertDType(dtype, fn);

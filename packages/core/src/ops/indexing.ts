@@ -7,7 +7,6 @@ import { Tensor } from '../tensor.js';
 import { arange } from './creation.js';
 import { cast, ge, le, sub, viewRaw, where } from './elementwise.js';
 import { slice } from './movement.js';
-import { checkInt, checkTensor } from '../validate.js';
 
 function checkIndexDType(op: string, index: Tensor): void {
   if (index.dtype !== 'int32' && index.dtype !== 'int8' && index.dtype !== 'uint8') {
@@ -127,8 +126,6 @@ function triMask(x: Tensor, diagonal: number, lower: boolean): Tensor {
 }
 
 export const tril = op('tril', 'input:tensor, diagonal?:int', function tril(x: Tensor, diagonal = 0): Tensor {
-  checkTensor('tril', 'input', x);
-  checkInt('tril', 'diagonal', diagonal);
   const m = triMask(x, diagonal, true);
   const y = where(m, x, x.dtype === 'bool' ? false : 0);
   if (!y.node) m.dispose();
@@ -136,8 +133,6 @@ export const tril = op('tril', 'input:tensor, diagonal?:int', function tril(x: T
 });
 
 export const triu = op('triu', 'input:tensor, diagonal?:int', function triu(x: Tensor, diagonal = 0): Tensor {
-  checkTensor('triu', 'input', x);
-  checkInt('triu', 'diagonal', diagonal);
   const m = triMask(x, diagonal, false);
   const y = where(m, x, x.dtype === 'bool' ? false : 0);
   if (!y.node) m.dispose();

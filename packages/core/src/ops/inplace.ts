@@ -2,7 +2,7 @@
  * In-place writes for buffers that outlive one step (a preallocated KV cache): no autograd, the
  * target keeps its identity and storage.
  */
-import { copyInto, isTensor, op } from '../engine.js';
+import { copyInto, op } from '../engine.js';
 import { ArgumentError, DTypeError, GradError, ShapeError } from '../errors.js';
 import { fmt, normAxis } from '../layout.js';
 import { Tensor } from '../tensor.js';
@@ -12,10 +12,6 @@ import { Tensor } from '../tensor.js';
  * PyTorch); returns `dst`. Neither may take part in autograd.
  */
 export const sliceAssign = op('sliceAssign', 'dst:tensor, dim:int, start:int, src:tensor', function sliceAssign(dst: Tensor, dim: number, start: number, src: Tensor): Tensor {
-  for (const [name, t] of [['dst', dst], ['src', src]] as const) {
-    if (!isTensor(t)) throw new ArgumentError(`sliceAssign: argument '${name}' must be a Tensor, got ${typeof t}`);
-    if (t.isDisposed) throw new ArgumentError(`sliceAssign: argument '${name}' was used after dispose()`, 'ERR_DISPOSED');
-  }
   if (dst.requiresGrad || src.requiresGrad) {
     throw new GradError('sliceAssign: writes in place without autograd; pass tensors that do not require gradients (detach() them)');
   }

@@ -7,7 +7,7 @@ import {
 import { Tensor } from '../tensor.js';
 import { full } from './creation.js';
 import { viewRaw } from './elementwise.js';
-import { checkInt, checkTensor } from '../validate.js';
+import { checkInt } from '../validate.js';
 
 /** Same data, new shape: a view when the layout allows, else a copy (like torch.reshape). */
 export const reshape = op('reshape', 'input:tensor, shape:shape', function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -35,9 +35,7 @@ export const view = op('view', 'input:tensor, shape:shape', function view(x: Ten
 
 /** permute(x, [2, 0, 1]) or PyTorch's permute(x, 2, 0, 1). */
 export const permute = op('permute', 'input:tensor, ...dims:int|ints', function permute(x: Tensor, ...dimsArg: (number | readonly number[])[]): Tensor {
-  checkTensor('permute', 'input', x);
   const dims = (Array.isArray(dimsArg[0]) ? dimsArg[0] : dimsArg) as readonly number[];
-  dims.forEach((a, i) => checkInt('permute', `dims[${i}]`, a));
   const nd = x.ndim;
   const d = dims.map((a) => normAxis(a, nd, 'permute'));
   if (d.length !== nd || new Set(d).size !== nd) {
@@ -71,10 +69,6 @@ export const expand = op('expand', 'input:tensor, shape:shape', function expand(
 export const broadcastTo = op('broadcastTo', 'input:tensor, shape:shape', (x: Tensor, shape: readonly number[]) => expand(x, shape));
 /** `x[..., start:end:step, ...]` along `dim` (negative start/end count from the end; clamped like Python). */
 export const slice = op('slice', 'input:tensor, dim:int, start?:int, end?:int|null, step?:int', function slice(x: Tensor, dim: number, start = 0, end?: number | null, step = 1): Tensor {
-  checkTensor('slice', 'input', x);
-  checkInt('slice', 'dim', dim);
-  checkInt('slice', 'start', start);
-  if (end != null) checkInt('slice', 'end', end);
   const d = normAxis(dim, x.ndim, 'slice');
   if (!Number.isInteger(step) || step <= 0) throw new ArgumentError(`slice: step must be a positive integer, got ${step}`);
   const n = x.shape[d]!;
@@ -91,9 +85,6 @@ export const slice = op('slice', 'input:tensor, dim:int, start?:int, end?:int|nu
 });
 
 export const narrow = op('narrow', 'input:tensor, dim:int, start:int, length:int', function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
-  checkTensor('narrow', 'input', x);
-  checkInt('narrow', 'dim', dim);
-  checkInt('narrow', 'start', start);
   checkInt('narrow', 'length', length, { min: 0 });
   const d = normAxis(dim, x.ndim, 'narrow');
   const s = start < 0 ? start + x.shape[d]! : start;

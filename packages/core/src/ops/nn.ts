@@ -7,7 +7,7 @@ import type { OpAttrs, OpName } from '../backend.js';
 import { isFloat } from '../dtype.js';
 import { contiguousRaw, isTensor, tidy, tryDispatch, op } from '../engine.js';
 import { describe } from '../format.js';
-import { checkOptions, checkTensor } from '../validate.js';
+import { checkTensor } from '../validate.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { contiguousStrides, fmt, normAxis, numel } from '../layout.js';
 import { Tensor } from '../tensor.js';
@@ -27,7 +27,6 @@ function fused<Op extends OpName>(op: Op, inputs: Tensor[], shape: readonly numb
 }
 
 function floatInput(op: string, x: Tensor): Tensor {
-  checkTensor(op, 'input', x);
   if (!isFloat(x.dtype)) throw new DTypeError(`${op}: needs a float tensor, got ${x.dtype}; cast with .to('float32')`);
   return x;
 }
@@ -79,14 +78,9 @@ export const softmax = op('softmax', 'input:tensor, axis?:int', (x: Tensor, axis
 export const logSoftmax = op('logSoftmax', 'input:tensor, axis?:int', (x: Tensor, axis = -1) => alongAxis(floatInput('logSoftmax', x), axis, 'logSoftmax', logSoftmaxLast));
 
 function normShape(op: string, x: Tensor, normalizedShape: number | readonly number[], params: (Tensor | undefined)[], eps?: number): number {
-  checkTensor(op, 'input', x);
-  if (!(typeof normalizedShape === 'number' || Array.isArray(normalizedShape))) {
-    throw new ArgumentError(`${op}: argument 'normalizedShape' must be a size or a list of sizes, got ${describe(normalizedShape)}`);
-  }
   if (eps !== undefined && (typeof eps !== 'number' || !(eps >= 0))) throw new ArgumentError(`${op}: argument 'eps' must be a number ≥ 0, got ${describe(eps)}`);
   params.forEach((p, i) => {
     if (p === undefined) return;
-    checkTensor(op, i === 0 ? 'weight' : 'bias', p);
     // As PyTorch: one dtype throughout (a raw f16 weight beside f32 input would be read as the wrong bits).
     if (p.dtype !== x.dtype) throw new DTypeError(`${op}: ${i === 0 ? 'weight' : 'bias'} is ${p.dtype} but input is ${x.dtype}; cast them to one dtype`);
   });
@@ -139,9 +133,7 @@ export const rmsNorm = op('rmsNorm', 'input:tensor, normalizedShape:int|ints, we
 
 /** GELU: 'none' = x * Phi(x) with erf (exact), 'tanh' = the tanh approximation. */
 export const gelu = op('gelu', 'input:tensor, approximate?:opts(approximate)|string', function gelu(x: Tensor, optsArg: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}): Tensor {
-  checkTensor('gelu', 'input', x);
   const opts = typeof optsArg === 'string' ? { approximate: optsArg } : optsArg; // PyTorch: gelu(x, approximate)
-  checkOptions('gelu', opts, ['approximate']);
   floatInput('gelu', x);
   const approximate = opts.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') {
@@ -165,15 +157,12 @@ export interface CrossEntropyOptions {
 
 /** Cross-entropy of logits [N, C] (or [C]) against int class targets [N] (or []), as torch. */
 export const crossEntropy = op('crossEntropy', 'input:tensor, target:tensor, options?:opts(ignoreIndex labelSmoothing reduction)|tensor|string', function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  checkTensor('crossEntropy', 'input', logits);
-  checkTensor('crossEntropy', 'target', target);
   if (isTensor(opts)) {
     throw new ArgumentError("crossEntropy: class weights (PyTorch's third positional 'weight') are not supported; pass options as { ignoreIndex, labelSmoothing, reduction }");
   }
   if (typeof opts === 'string') {
     throw new ArgumentError(`crossEntropy: a third positional argument is PyTorch's 'weight'; pass the reduction as an option: crossEntropy(input, target, { reduction: ${describe(opts)} })`);
   }
-  checkOptions('crossEntropy', opts, ['ignoreIndex', 'labelSmoothing', 'reduction']);
   const { ignoreIndex = -100, labelSmoothing = 0, reduction = 'mean' } = opts;
   floatInput('crossEntropy', logits);
   if (target.dtype === 'bool' || isFloat(target.dtype)) {
@@ -228,9 +217,7 @@ export function crossEntropyRows(logits: Tensor, target: Tensor, a: OpAttrs['cro
 /** Inverted dropout: zero with probability p and scale the rest by 1 / (1 - p). */
 /** dropout(x, p, { training, seed }) or PyTorch's dropout(x, p, training). */
 export const dropout = op('dropout', 'input:tensor, p?:number, options?:opts(training seed)|bool', function dropout(x: Tensor, p = 0.5, optsArg: { training?: boolean; seed?: number } | boolean = {}): Tensor {
-  checkTensor('dropout', 'input', x);
   const opts = typeof optsArg === 'boolean' ? { training: optsArg } : optsArg;
-  checkOptions('dropout', opts, ['training', 'seed']);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: argument 'p' must be a number in [0, 1], got ${describe(p)}`);
   if (opts.training !== undefined && typeof opts.training !== 'boolean') throw new ArgumentError(`dropout: option 'training' must be true or false, got ${describe(opts.training)}`);
   if (opts.training === false || p === 0) return x;
@@ -258,11 +245,7 @@ export interface AttentionOptions {
 /** Options object, or PyTorch's positional attn_mask as the fourth argument. */
 export const scaledDotProductAttention = op('scaledDotProductAttention', 'query:tensor, key:tensor, value:tensor, options?:opts(attnMask isCausal dropoutP scale seed)|tensor', function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optsArg: AttentionOptions | Tensor = {}): Tensor {
   const fn = 'scaledDotProductAttention';
-  checkTensor(fn, 'query', q);
-  checkTensor(fn, 'key', k);
-  checkTensor(fn, 'value', v);
   const opts: AttentionOptions = isTensor(optsArg) ? { attnMask: optsArg } : optsArg;
-  checkOptions(fn, opts, ['attnMask', 'isCausal', 'dropoutP', 'scale', 'seed']);
   for (const t of [q, k, v]) floatInput(fn, t);
   if (k.dtype !== q.dtype || v.dtype !== q.dtype) {
     throw new DTypeError(`${fn}: query, key and value must share a dtype, got ${q.dtype}, ${k.dtype}, ${v.dtype}; cast them first`);
@@ -371,8 +354,6 @@ export interface AdamWOptions { lr: number; beta1?: number; beta2?: number; eps?
 /** One AdamW step (decoupled weight decay, bias-corrected); returns new tensors. */
 export const adamwUpdate = op('adamwUpdate', 'param:tensor, grad:tensor, m:tensor, v:tensor, options:opts(lr beta1 beta2 eps weightDecay step)', function adamwUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, o: AdamWOptions): { param: Tensor; m: Tensor; v: Tensor } {
   const fn = 'adamwUpdate';
-  for (const [name, t] of [['param', param], ['grad', grad], ['m', m], ['v', v]] as const) checkTensor(fn, name, t);
-  checkOptions(fn, o, ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'step']);
   if (!o || typeof o.lr !== 'number' || !Number.isFinite(o.lr)) {
     throw new ArgumentError(`${fn}: option 'lr' (the learning rate) is required and must be a finite number, got ${describe(o?.lr)}`);
   }

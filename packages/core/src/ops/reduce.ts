@@ -3,8 +3,6 @@ import type { ReduceOp } from '../backend.js';
 import { isFloat, type DType } from '../dtype.js';
 import { contiguousRaw, dispatch, tidy, op } from '../engine.js';
 import { ArgumentError } from '../errors.js';
-import { describe } from '../format.js';
-import { checkTensor } from '../validate.js';
 import { normAxes, normAxis, numel } from '../layout.js';
 import { Tensor } from '../tensor.js';
 import { abs, cast, div, eq, exp, log, mul, sub, add, viewRaw, where } from './elementwise.js';
@@ -21,12 +19,6 @@ export interface ReducePlan {
 }
 
 export function reducePlan(x: Tensor, axis: Axis | undefined | null, keepDim: boolean, op: string): ReducePlan {
-  checkTensor(op, 'input', x);
-  // PyTorch's sum(0, 1) means keepdim=True by truthiness; here keepDim must be a boolean, so a
-  // second axis passed positionally is an error rather than silently read as keepDim.
-  if (typeof keepDim !== 'boolean') {
-    throw new ArgumentError(`${op}: argument 'keepDim' must be true or false, got ${describe(keepDim)}; pass several axes as an array, e.g. ${op}([0, 1])`);
-  }
   const axes = normAxes(axis, x.ndim, op);
   const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outShape = keepDim ? keptShape : x.shape.filter((_, i) => !axes.includes(i));
