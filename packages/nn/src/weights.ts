@@ -4,7 +4,7 @@
  * From a checkpoint the tensor is taken (no copy; shape checked); without one, `init` makes it.
  */
 import { cast, isFloat, manualSeed, noGrad, tidy, type DType, type Tensor } from '@tessera/core';
-import { StateDictError } from './errors.js';
+import { NnError, StateDictError } from './errors.js';
 import type { Init } from './init.js';
 
 /** Checkpoint tensors being consumed by one model build; reports what did not fit. */
@@ -88,7 +88,7 @@ export interface WeightsOptions {
 /** The second argument every model constructor takes: a checkpoint's Weights, or options for a fresh init. */
 export function weightsFor(w: Weights | WeightsOptions = {}): Weights {
   if (w instanceof Weights) return w;
-  if (w === null || typeof w !== 'object') throw new StateDictError(`a model's second argument must be a Weights or { backend?, dtype?, seed? }, got ${w === null ? 'null' : typeof w}`);
+  if (w === null || typeof w !== 'object') throw new NnError(`a model's second argument must be a Weights or { backend?, dtype?, seed? }, got ${w === null ? 'null' : typeof w}`, 'ERR_ARGUMENT');
   if (w.seed !== undefined) manualSeed(w.seed);
   return new Weights(null, w);
 }

@@ -55,7 +55,7 @@ export function closestField(key: string, known: Iterable<string>): string | und
 }
 
 /** Refuse keys outside `known` (and HF's common fields) unless reading a config.json. */
-export function checkKnownKeys(where: string, dict: ConfigDict, known: Iterable<string>): void {
+function checkKnownKeys(where: string, dict: ConfigDict, known: Iterable<string>): void {
   if (readingFiles > 0) return;
   const names = new Set([...known, ...COMMON_FIELDS]);
   for (const k of Object.keys(dict)) {
@@ -73,8 +73,6 @@ export class ConfigReader {
       throw new ConfigError(`${where}: config must be a JSON object, got ${show(dict)}`);
     }
   }
-
-  fieldsRead(): string[] { return [...this.read]; }
 
   /**
    * After the last read: in code, a key no reader took is a typo (the error names the closest

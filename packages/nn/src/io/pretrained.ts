@@ -2,7 +2,7 @@
  * fromPretrained / savePretrained on local Hugging Face folders: config.json, model.safetensors
  * (or shards + index), generation_config.json, and tokenizer files copied along. Nothing is fetched.
  */
-import { isFloat, type DType } from '@tessera/core';
+import { isFloat, TesseraError, type DType } from '@tessera/core';
 import { NnError } from '../errors.js';
 import { Module } from '../module.js';
 import { loadSafetensorsCheckpoint, saveSafetensorsFile } from '../safetensors/index.js';
@@ -134,7 +134,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
       await staged.write('config.json', `${JSON.stringify(config, null, 2)}\n`);
     } catch (e) {
       await staged.discard();
-      throw e instanceof NnError || (e as { code?: unknown }).code?.toString().startsWith('ERR_') ? e : new NnError(`${where}: could not write into ${dir}: ${(e as Error).message}`, 'ERR_IO');
+      throw e instanceof TesseraError ? e : new NnError(`${where}: could not write into ${dir}: ${(e as Error).message}`, 'ERR_IO');
     }
     await staged.commit(); // in the order written: weights, index, generation config, tokenizer, config.json last
     const keep = new Set(plan.shards.map((sh) => sh.file));
