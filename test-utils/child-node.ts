@@ -19,3 +19,21 @@ export function runNodeScript<T>(script: string, flags: readonly string[], cwd: 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Script text defining `collect()` for a child started with --expose-gc that has `core` (@tessera/core)
+ * in scope: collect garbage until the GC backstop frees nothing more over three rounds (its
+ * finalizers run as tasks after a collection), so a test waits on that state, never on a clock.
+ */
+export const COLLECT_UNTIL_STABLE = `
+  const collect = async () => {
+    let last = -1, stable = 0;
+    for (let round = 0; round < 1000 && stable < 3; round++) {
+      gc();
+      await new Promise((r) => setImmediate(r));
+      const freed = core.memory().numFreedByGC;
+      stable = freed === last ? stable + 1 : 0;
+      last = freed;
+    }
+  };
+`;

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { runNodeScript } from '../../../test-utils/child-node.js';
+import { COLLECT_UNTIL_STABLE, runNodeScript } from '../../../test-utils/child-node.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dist = (p: string) => `${root}packages/${p}/dist/index.js`;
@@ -16,7 +16,7 @@ const script = `
   const core = await import(${JSON.stringify(dist('core'))});
   await import(${JSON.stringify(dist('backend-cpu'))});
   await import(${JSON.stringify(dist('backend-wasm'))});
-  const collect = async () => { for (let i = 0; i < 4; i++) { gc(); await new Promise((r) => setTimeout(r, 5)); } };
+  ${COLLECT_UNTIL_STABLE}
   const out = {};
   for (const name of ['cpu', 'wasm']) {
     await core.setBackend(name);

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { runNodeScript } from '../../../test-utils/child-node.js';
+import { COLLECT_UNTIL_STABLE, runNodeScript } from '../../../test-utils/child-node.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dist = (p: string) => `${root}packages/${p}/dist/index.js`;
@@ -16,7 +16,7 @@ const script = `
   await import(${JSON.stringify(dist('backend-cpu'))});
   const { GPT2LMHeadModel, GPT2Config } = await import(${JSON.stringify(dist('nn'))});
   await core.setBackend('cpu');
-  const collect = async () => { for (let i = 0; i < 4; i++) { gc(); await new Promise((r) => setTimeout(r, 5)); } };
+  ${COLLECT_UNTIL_STABLE}
   const model = new GPT2LMHeadModel(new GPT2Config({ n_layer: 2, n_embd: 32, n_head: 2, vocab_size: 100, n_positions: 256 })).eval();
   await collect();
   const base = core.memory().numTensors;

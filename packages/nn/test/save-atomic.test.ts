@@ -47,25 +47,33 @@ it('kill -9 during a save leaves the previous model loadable; the next save remo
   const dir = join(tmp, 'killed');
   const a = tinyGpt2();
   await a.savePretrained(dir);
-  // The child saves a much larger model (another config) into the same folder, over and over.
+  // The child saves a larger model (another config) into the same folder. Its fs.rename is held at
+  // the first rename onto a final name: every new file is staged, none is in place, and the parent
+  // kills it there — a fixed point in the save, not a moment in time.
   const script = `
+    import { createRequire, syncBuiltinESMExports } from 'node:module';
+    const fsp = createRequire(import.meta.url)('node:fs/promises');
+    const rename = fsp.rename;
+    fsp.rename = async (from, to) => {
+      if (String(to).endsWith('.tmp')) return rename(from, to); // a staged file's own atomic write
+      console.log('committing');
+      await new Promise(() => {}); // held until killed
+    };
+    syncBuiltinESMExports();
     await import(${JSON.stringify(dist('backend-cpu'))});
     const { GPT2LMHeadModel, GPT2Config } = await import(${JSON.stringify(dist('nn'))});
     const big = new GPT2LMHeadModel(new GPT2Config({ vocab_size: 8000, n_positions: 64, n_embd: 256, n_layer: 4, n_head: 4 }));
-    console.log('saving');
-    for (;;) await big.savePretrained(${JSON.stringify(dir)});
+    await big.savePretrained(${JSON.stringify(dir)});
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', () => resolve());
-    child.on('exit', (c) => reject(new Error(`child exited with ${c}`)));
+    child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('committing')) resolve(); });
+    child.on('exit', (c) => reject(new Error(`child exited with ${c} before its save reached the renames`)));
   });
-  const staged = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
-  const t0 = Date.now();
-  while (!staged().some((f) => f.includes('model.safetensors')) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 2));
   child.kill('SIGKILL');
   await new Promise((r) => child.on('exit', r));
-  expect(staged().length).toBeGreaterThan(0); // killed mid-write
+  const staged = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+  expect(staged().length).toBeGreaterThan(0); // killed with every new file staged
   await expectStillA(dir, a);
   await a.savePretrained(dir);
   expect(staged()).toEqual([]);
